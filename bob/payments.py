@@ -1,0 +1,90 @@
+"""Recording payments: method, receipt date, amount, allocations and the unapplied balance.
+
+A payment goes to the invoices named, in the order named, else to the customer's open
+invoices oldest first (by due date, then number). What is left is the payment's balance;
+the next bill run applies it to the customer's new invoice. Paying everything overdue
+restores a stopped service at once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from bob import store
+from bob.errors import BobError
+from bob.months import long_date
+from bob.store import accounts
+from bob.store import dunning as dunning_sql
+from bob.store import payments as payments_sql
+
+METHODS = ("ACH", "wire", "check", "card")
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    customer_id: str
+    amount: Decimal
+    method: str
+    receipt_date: date
+    reference: str = ""
+    invoices: tuple[int, ...] = field(default=())
+
+
+def normalized_method(method: str) -> str:
+    for known in METHODS:
+        if str(method).strip().lower() == known.lower():
+            return known
+    raise BobError(f"Payment method {method!r} is not one of {', '.join(METHODS)}.")
+
+
+def check_request(request: PaymentRequest, facts: dict | None, open_numbers: set[int],
+                  as_of: date) -> None:
+    if facts is None:
+        raise BobError(f"There is no customer {request.customer_id!r}.")
+    if request.amount <= 0:
+        raise BobError(f"A payment amount must be more than zero, not {request.amount}.")
+    if request.receipt_date > as_of:
+        raise BobError(f"The receipt date {long_date(request.receipt_date)} is in the future "
+                       f"(today is {long_date(as_of)}).")
+    for number in request.invoices:
+        if number not in open_numbers:
+            raise BobError(f"Invoice {number} is not an open invoice of {facts['customer_name']}.")
+
+
+def apply_payment(con, request: PaymentRequest, as_of: date, actor: str) -> dict:
+    facts = accounts.customer_facts(con, request.customer_id)
+    method = normalized_method(request.method)
+    open_invoices = payments_sql.open_invoices(con, request.customer_id) if facts else []
+    check_request(request, facts, {int(i["invoice_number"]) for i in open_invoices}, as_of)
+    payment_id = payments_sql.insert_payment(con, request.customer_id, request.amount, method,
+                                             request.receipt_date, request.reference)
+    payments_sql.allocate_payment(con, payment_id, list(request.invoices), request.receipt_date)
+    restored = dunning_sql.restore_services(con, as_of, customer_id=request.customer_id)
+    head, allocations = payments_sql.payment_detail(con, payment_id)
+    store.audit(con, actor, "pay", f"payment:{payment_id}",
+                f"{method} {request.amount} from {request.customer_id} on {request.receipt_date}")
+    return {
+        "payment_id": payment_id,
+        "customer_id": request.customer_id,
+        "amount": str(request.amount),
+        "method": method,
+        "receipt_date": request.receipt_date.isoformat(),
+        "reference": request.reference,
+        "allocations": [{"invoice_number": int(a["invoice_number"]), "amount": str(a["amount"])}
+                        for a in allocations],
+        "balance": str(head["balance"]),
+        "service_restored": restored > 0,
+    }
+
+
+def record_payment(db, request: PaymentRequest, *, as_of: date, actor: str = "system") -> dict:
+    return store.write(db, lambda con: apply_payment(con, request, as_of, actor))
+
+
+def preview_payment(db, request: PaymentRequest, *, as_of: date) -> dict:
+    """The allocation the payment would get, computed by recording it and rolling back."""
+    return store.preview(db, lambda con: apply_payment(con, request, as_of, "preview"))
+
+
+def payment_detail(db, payment_id: int) -> tuple[dict | None, list[dict]]:
+    return store.read(db, lambda con: payments_sql.payment_detail(con, payment_id))

@@ -1,0 +1,133 @@
+"""The one home of connections, schema and SQL.
+
+DuckDB lets one process hold a database file at a time, so nothing here keeps a connection
+open between operations: each unit of work opens the file, does its work, and closes it. A
+second process (the cron job while the app is up) waits for the lock with backoff.
+"""
+
+import os
+import random
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from bob.store.schema import migrate
+
+DB_ENV = "BOB_DB"
+DEFAULT_DB = Path("data") / "bob.duckdb"
+LOCK_WAIT_SECONDS = float(os.environ.get("BOB_LOCK_WAIT_SECONDS", "30"))
+
+T = TypeVar("T")
+
+# Serialises writers inside one process (Streamlit sessions share it); DuckDB's file lock
+# serialises processes.
+_writer = threading.RLock()
+
+
+def db_path(path: str | Path | None = None) -> Path:
+    """The store in use: an explicit path, else $BOB_DB, else data/bob.duckdb."""
+    return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _is_conflict(error: Exception) -> bool:
+    return isinstance(error, duckdb.TransactionException) or "Transaction conflict" in str(error)
+
+
+def _backoff(attempt: int) -> float:
+    return min(0.02 * 2**attempt, 1.0) * (0.5 + random.random())
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting for another process to let go of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    attempt = 0
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.Error as error:
+            if not _is_lock_error(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(_backoff(attempt))
+            attempt += 1
+
+
+@contextmanager
+def connect(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection to the migrated store; closed on exit."""
+    resolved = db_path(path)
+    con = _open(resolved)
+    try:
+        migrate(con, _writer)
+        yield con
+    finally:
+        con.close()
+
+
+def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    with connect(path) as con:
+        return work(con)
+
+
+def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `work` in one transaction: all of it is stored, or nothing. Conflicts are retried."""
+    attempt = 0
+    with _writer:
+        while True:
+            with connect(path) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    result = work(con)
+                    con.execute("COMMIT")
+                    return result
+                except Exception as error:
+                    con.execute("ROLLBACK")
+                    if not _is_conflict(error) or attempt >= 8:
+                        raise
+            time.sleep(_backoff(attempt))
+            attempt += 1
+
+
+def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, details: str) -> None:
+    """Every change leaves a line: who, when (the database clock), what."""
+    con.execute(
+        "INSERT INTO audit_log (id, actor, action, entity, details) "
+        "VALUES (nextval('audit_seq'), ?, ?, ?, ?)",
+        [actor, action, entity, details],
+    )
+
+
+def preview(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `work` as a write, return its result, and roll everything back."""
+    with _writer, connect(path) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            return work(con)
+        finally:
+            con.execute("ROLLBACK")
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
+    """A query's rows as a DataFrame keeping money as Decimal and dates as date
+    (DuckDB's own .df() turns DECIMAL into float and DATE into Timestamp)."""
+    with warnings.catch_warnings():
+        # DuckDB notes that Arrow from execute() costs one extra copy; con.sql() would refuse
+        # to run while an earlier execute() result is unfinished, which is worse.
+        warnings.simplefilter("ignore", UserWarning)
+        return con.execute(sql, params).to_arrow_table().to_pandas()
+
+
+def records(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
+    return frame(con, sql, params).to_dict("records")

@@ -1,0 +1,152 @@
+"""SQL of dunning: today's decisions, applying them, service stop and restore, and the
+projections behind aging, what-if and the notice timeline. The schedule comes in as a
+parameter (`$schedule`, from bob.dunning.SCHEDULE), so Python holds the only copy.
+"""
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from bob.store import frame
+from bob.store import outbox as outbox_sql
+
+SCHEDULE_CTE = "schedule AS (SELECT unnest($schedule, recursive := true))"
+
+OPEN = """
+open AS (
+    SELECT number AS invoice_number, customer_id, due_date, balance, days_overdue
+    FROM invoice_state($as_of) WHERE is_open
+)"""
+
+# Notices already decided and warnings actually sent, for the open invoices.
+HISTORY = """
+history AS (
+    SELECT n.invoice_number, n.stage, n.outcome, n.decided_on, s.rank, s.action
+    FROM notices n JOIN schedule s ON s.stage = n.stage
+    WHERE n.invoice_number IN (SELECT invoice_number FROM open)
+), warned AS (
+    SELECT invoice_number, decided_on AS warned_on FROM history
+    WHERE action = 'warning' AND outcome = 'sent'
+)"""
+
+DECIDE = f"""
+CREATE OR REPLACE TEMP TABLE decisions AS
+WITH {SCHEDULE_CTE}, {OPEN}, {HISTORY},
+top_done AS (
+    SELECT invoice_number, max(rank) AS done_rank FROM history
+    WHERE action <> 'stop' GROUP BY invoice_number
+), reached AS (
+    SELECT o.*, s.stage, s.rank, s.action
+    FROM open o JOIN schedule s ON s.days <= o.days_overdue AND s.action <> 'stop'
+    WHERE o.days_overdue > 0 AND NOT EXISTS (
+        SELECT 1 FROM history h WHERE h.invoice_number = o.invoice_number AND h.stage = s.stage)
+), notices_due AS (
+    -- Catch-up: only the highest stage reached is sent; the ones it overtook are skipped.
+    SELECT r.*,
+           CASE WHEN r.rank = max(r.rank) OVER (PARTITION BY r.invoice_number)
+                     AND r.rank > coalesce(t.done_rank, 0)
+                THEN 'sent' ELSE 'skipped' END AS outcome,
+           CASE WHEN r.action = 'warning' THEN $as_of::DATE + $stop_after_warning
+                ELSE r.due_date + $stop_days END AS stop_date
+    FROM reached r LEFT JOIN top_done t ON t.invoice_number = r.invoice_number
+), stops AS (
+    -- The service stops on day 35, and never less than 5 days after the warning was sent.
+    SELECT o.*, s.stage, s.rank, s.action, 'sent' AS outcome, $as_of::DATE AS stop_date
+    FROM open o
+    JOIN schedule s ON s.action = 'stop' AND s.days <= o.days_overdue
+    JOIN warned w ON w.invoice_number = o.invoice_number
+    WHERE w.warned_on + $stop_after_warning <= $as_of AND NOT EXISTS (
+        SELECT 1 FROM history h WHERE h.invoice_number = o.invoice_number AND h.stage = s.stage)
+)
+SELECT invoice_number, customer_id, due_date, balance, days_overdue, stage, rank, action,
+       outcome, stop_date
+FROM notices_due
+UNION ALL
+SELECT invoice_number, customer_id, due_date, balance, days_overdue, stage, rank, action,
+       outcome, stop_date
+FROM stops
+"""
+
+STOPPING = """
+CREATE OR REPLACE TEMP TABLE stopping AS
+SELECT d.customer_id, min(d.invoice_number) AS invoice_number
+FROM decisions d
+LEFT JOIN service_state($as_of) v ON v.customer_id = d.customer_id
+WHERE d.action = 'stop' AND v.last_event IS DISTINCT FROM 'stopped'
+GROUP BY d.customer_id
+"""
+
+RESTORING = """
+CREATE OR REPLACE TEMP TABLE restoring AS
+SELECT v.customer_id
+FROM service_state($as_of) v
+WHERE v.last_event = 'stopped'
+  AND ($customer_id IS NULL OR v.customer_id = $customer_id)
+  AND NOT EXISTS (
+      SELECT 1 FROM invoice_state($as_of) s
+      WHERE s.customer_id = v.customer_id AND s.is_open AND s.days_overdue > 0)
+"""
+
+
+def schedule_params(schedule, as_of: date) -> dict:
+    steps = [{"stage": s.stage, "days": s.days, "action": s.action, "rank": rank}
+             for rank, s in enumerate(schedule, start=1)]
+    warning = next(s.days for s in schedule if s.action == "warning")
+    stop = next(s.days for s in schedule if s.action == "stop")
+    return {"schedule": steps, "as_of": as_of, "stop_after_warning": stop - warning,
+            "stop_days": stop}
+
+
+def decide(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
+    """Fill temp table `decisions` with what the job would do on `as_of`; return it."""
+    con.execute(DECIDE, params)
+    return frame(con, 
+        "SELECT * FROM decisions ORDER BY invoice_number, rank")
+
+
+def apply_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    """Record `decisions`, queue their emails, stop services; exactly-once by primary key."""
+    con.execute(
+        "INSERT INTO notices SELECT invoice_number, stage, outcome, $as_of, days_overdue::INTEGER,"
+        " stop_date FROM decisions",
+        {"as_of": as_of},
+    )
+    outbox_sql.queue_dunning_notices(con, "decisions", as_of)
+    con.execute(STOPPING, {"as_of": as_of})
+    con.execute(
+        "INSERT INTO service_events SELECT nextval('service_event_seq'), customer_id, 'stopped', "
+        "$as_of, invoice_number FROM stopping ORDER BY customer_id",
+        {"as_of": as_of},
+    )
+    sent, skipped = con.execute(
+        "SELECT count(*) FILTER (outcome = 'sent'), count(*) FILTER (outcome = 'skipped') "
+        "FROM decisions").fetchone()
+    stopped = con.execute("SELECT count(*) FROM stopping").fetchone()[0]
+    return {"notices_sent": sent, "notices_skipped": skipped, "services_stopped": stopped}
+
+
+def restore_services(con: duckdb.DuckDBPyConnection, as_of: date,
+                     customer_id: str | None = None) -> int:
+    """Stopped customers with nothing overdue get their service back, and are told so."""
+    con.execute(RESTORING, {"as_of": as_of, "customer_id": customer_id})
+    count = con.execute("SELECT count(*) FROM restoring").fetchone()[0]
+    if count:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE restored AS
+            SELECT nextval('service_event_seq') AS id, customer_id FROM restoring
+            """
+        )
+        con.execute(
+            "INSERT INTO service_events SELECT id, customer_id, 'restored', $as_of, NULL "
+            "FROM restored",
+            {"as_of": as_of},
+        )
+        outbox_sql.queue_service_restored(con, "restored", as_of)
+    return count
+
+
+def restoring_preview(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
+    con.execute(RESTORING, {"as_of": as_of, "customer_id": None})
+    return frame(con, "SELECT customer_id FROM restoring ORDER BY customer_id")

@@ -1,0 +1,176 @@
+"""SQL of payments and their allocation to invoices.
+
+Allocation is interval matching, set-based: per customer, lay the money available
+(payments in order) and the amounts open (invoices in order) end to end; each allocation is
+the overlap of one payment's interval with one invoice's interval. One statement serves a
+single payment and a bill run's sweep of every unapplied balance alike.
+"""
+
+from datetime import date
+
+import duckdb
+
+from bob.store import frame
+
+ALLOCATE = """
+INSERT INTO allocations
+WITH p AS (
+    SELECT *, sum(available) OVER (PARTITION BY customer_id ORDER BY ord
+                                   ROWS UNBOUNDED PRECEDING) AS hi
+    FROM fifo_payments WHERE available > 0
+), i AS (
+    SELECT *, sum(open) OVER (PARTITION BY customer_id ORDER BY ord
+                              ROWS UNBOUNDED PRECEDING) AS hi
+    FROM fifo_invoices WHERE open > 0
+), matched AS (
+    SELECT p.payment_id, i.invoice_number, p.ord AS p_ord, i.ord AS i_ord,
+           least(p.hi, i.hi) - greatest(p.hi - p.available, i.hi - i.open) AS amount
+    FROM p JOIN i ON p.customer_id = i.customer_id
+    WHERE least(p.hi, i.hi) > greatest(p.hi - p.available, i.hi - i.open)
+)
+SELECT nextval('allocation_seq'), payment_id, invoice_number, amount::DECIMAL(18, 2), $as_of
+FROM matched ORDER BY payment_id, i_ord
+"""
+
+# Open invoices: issued, not canceled, with money still owed; every allocation counts.
+OPEN_INVOICES = """
+SELECT v.number AS invoice_number, v.customer_id,
+       (v.total - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS open,
+       v.due_date, v.issue_date
+FROM invoices v
+LEFT JOIN allocations a ON a.invoice_number = v.number
+WHERE v.kind = 'invoice'
+  AND NOT EXISTS (SELECT 1 FROM invoices c WHERE c.cancels = v.number)
+  {where}
+GROUP BY v.number, v.customer_id, v.total, v.due_date, v.issue_date
+HAVING v.total - coalesce(sum(a.amount), 0) > 0
+"""
+
+UNAPPLIED = """
+SELECT y.id AS payment_id, y.customer_id,
+       (y.amount - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS available,
+       y.receipt_date
+FROM payments y
+LEFT JOIN allocations a ON a.payment_id = y.id
+WHERE y.receipt_date <= $as_of {where}
+GROUP BY y.id, y.customer_id, y.amount, y.receipt_date
+HAVING y.amount - coalesce(sum(a.amount), 0) > 0
+"""
+
+
+def open_invoices(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[dict]:
+    rows = frame(con, 
+        OPEN_INVOICES.format(where="AND v.customer_id = $customer_id")
+        + " ORDER BY v.due_date, v.number",
+        {"customer_id": customer_id},
+    )
+    return rows.to_dict("records")
+
+
+def insert_payment(con, customer_id: str, amount, method: str, receipt_date: date,
+                   reference: str) -> int:
+    return con.execute(
+        "INSERT INTO payments VALUES (nextval('payment_seq'), ?, ?, ?, ?, ?) RETURNING id",
+        [customer_id, amount, method, receipt_date, reference],
+    ).fetchone()[0]
+
+
+def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None, as_of: date) -> None:
+    """This payment to the named invoices in the order named, else oldest open first."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fifo_payments AS "
+        "SELECT id AS payment_id, customer_id, amount AS available, 0 AS ord "
+        "FROM payments WHERE id = ?",
+        [payment_id],
+    )
+    customer = "AND v.customer_id = (SELECT customer_id FROM payments WHERE id = $payment_id)"
+    if invoice_numbers:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE fifo_invoices AS
+            SELECT o.invoice_number, o.customer_id, o.open,
+                   list_position($named, o.invoice_number) AS ord
+            FROM ({OPEN_INVOICES.format(where=customer)}) o
+            WHERE list_contains($named, o.invoice_number)
+            """,
+            {"payment_id": payment_id, "named": invoice_numbers},
+        )
+    else:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE fifo_invoices AS
+            SELECT invoice_number, customer_id, open,
+                   row_number() OVER (ORDER BY due_date, invoice_number) AS ord
+            FROM ({OPEN_INVOICES.format(where=customer)})
+            """,
+            {"payment_id": payment_id},
+        )
+    con.execute(ALLOCATE, {"as_of": as_of})
+
+
+def apply_unapplied_balances(con, as_of: date, customers_table: str | None = None) -> int:
+    """Every unapplied payment balance to its customer's open invoices, oldest first."""
+    where = f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})" if customers_table else ""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE fifo_payments AS
+        SELECT payment_id, customer_id, available,
+               row_number() OVER (PARTITION BY customer_id ORDER BY receipt_date, payment_id) AS ord
+        FROM ({UNAPPLIED.format(where=where)})
+        """,
+        {"as_of": as_of},
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE fifo_invoices AS
+        SELECT invoice_number, customer_id, open,
+               row_number() OVER (PARTITION BY customer_id ORDER BY due_date, invoice_number) AS ord
+        FROM ({OPEN_INVOICES.format(where="")})
+        WHERE customer_id IN (SELECT customer_id FROM fifo_payments)
+        """
+    )
+    before = con.execute("SELECT count(*) FROM allocations").fetchone()[0]
+    con.execute(ALLOCATE, {"as_of": as_of})
+    return con.execute("SELECT count(*) FROM allocations").fetchone()[0] - before
+
+
+def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
+    head = frame(con, 
+        """
+        SELECT y.id AS payment_id, y.customer_id, c.name AS customer_name, y.amount, y.method,
+               y.receipt_date, y.reference,
+               coalesce(sum(a.amount), 0)::DECIMAL(18, 2) AS allocated,
+               (y.amount - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS balance
+        FROM payments y JOIN customers c ON c.id = y.customer_id
+        LEFT JOIN allocations a ON a.payment_id = y.id
+        WHERE y.id = ?
+        GROUP BY y.id, y.customer_id, c.name, y.amount, y.method, y.receipt_date, y.reference
+        """,
+        [payment_id],
+    )
+    allocations = frame(con, 
+        "SELECT invoice_number, amount, applied_on FROM allocations WHERE payment_id = ? ORDER BY id",
+        [payment_id],
+    )
+    return (head.to_dict("records")[0] if len(head) else None), allocations.to_dict("records")
+
+
+def release_invoice(con, invoice_number: int, as_of: date) -> list[dict]:
+    """Negative allocations that hand an invoice's payments back to their balances."""
+    rows = frame(con, 
+        """
+        SELECT payment_id, sum(amount)::DECIMAL(18, 2) AS amount FROM allocations
+        WHERE invoice_number = ? GROUP BY payment_id HAVING sum(amount) <> 0 ORDER BY payment_id
+        """,
+        [invoice_number],
+    )
+    con.execute(
+        """
+        INSERT INTO allocations
+        SELECT nextval('allocation_seq'), payment_id, invoice_number, -sum(amount), ?
+        FROM allocations WHERE invoice_number = ?
+        GROUP BY payment_id, invoice_number HAVING sum(amount) <> 0
+        """,
+        [as_of, invoice_number],
+    )
+    return rows.to_dict("records")

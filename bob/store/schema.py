@@ -1,0 +1,243 @@
+"""Versioned migrations. Each is applied once, in order, in its own transaction.
+
+Ledger tables (invoices, lines, payments, allocations, notices, service events, outbox,
+deliveries, audit) are append-only: statuses and balances are derived in queries, never
+updated in place.
+"""
+
+import threading
+
+import duckdb
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the whole first schema
+    """
+    CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    INSERT INTO settings VALUES ('payment_terms_days', '30'), ('default_tax_rate', '0');
+
+    CREATE TABLE tax_rates (
+        state VARCHAR PRIMARY KEY,
+        rate DECIMAL(7, 5) NOT NULL CHECK (rate >= 0 AND rate < 1)
+    );
+    -- State-level base sales tax rates; finance overrides them with `config --tax-rate`.
+    INSERT INTO tax_rates VALUES
+        ('AZ', 0.056), ('CA', 0.0725), ('CO', 0.029), ('CT', 0.0635), ('FL', 0.06),
+        ('GA', 0.04), ('IL', 0.0625), ('MA', 0.0625), ('MI', 0.06), ('NC', 0.0475),
+        ('NJ', 0.06625), ('NY', 0.04), ('OH', 0.0575), ('PA', 0.06), ('TX', 0.0625),
+        ('VA', 0.053), ('WA', 0.065);
+
+    CREATE TABLE partners (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        country VARCHAR NOT NULL CHECK (length(country) = 2 AND country = upper(country)),
+        email VARCHAR NOT NULL
+    );
+    CREATE TABLE customers (
+        id VARCHAR PRIMARY KEY,
+        partner_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        state VARCHAR NOT NULL
+    );
+    CREATE TABLE subscriptions (
+        id VARCHAR PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        product VARCHAR NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        price DECIMAL(18, 2) NOT NULL CHECK (price >= 0)
+    );
+
+    -- One activation per customer: the primary key refuses a second.
+    CREATE TABLE activations (
+        customer_id VARCHAR PRIMARY KEY,
+        start_date DATE NOT NULL,
+        billing_email VARCHAR NOT NULL,
+        activated_on DATE NOT NULL,
+        CHECK (start_date > activated_on)
+    );
+    -- The terms BoB bills each subscription at: its start date and monthly unit price.
+    CREATE TABLE bob_subscriptions (
+        subscription_id VARCHAR PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        start_date DATE NOT NULL,
+        price DECIMAL(18, 2) NOT NULL CHECK (price >= 0)
+    );
+
+    -- Invoice numbers are gapless: allocated as max + 1 inside the writing transaction.
+    CREATE TABLE invoices (
+        number BIGINT PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('invoice', 'cancellation')),
+        billing_month DATE,
+        cancels BIGINT UNIQUE,
+        issue_date DATE NOT NULL,
+        due_date DATE NOT NULL,
+        amount DECIMAL(18, 2) NOT NULL,
+        tax_rate DECIMAL(7, 5) NOT NULL,
+        tax DECIMAL(18, 2) NOT NULL,
+        total DECIMAL(18, 2) NOT NULL,
+        billing_email VARCHAR NOT NULL,
+        UNIQUE (customer_id, billing_month),
+        CHECK (total = amount + tax),
+        CHECK (due_date >= issue_date),
+        CHECK ((kind = 'invoice' AND billing_month IS NOT NULL AND cancels IS NULL AND total >= 0)
+            OR (kind = 'cancellation' AND billing_month IS NULL AND cancels IS NOT NULL AND total <= 0))
+    );
+    CREATE TABLE invoice_lines (
+        invoice_number BIGINT NOT NULL,
+        line_no INTEGER NOT NULL,
+        subscription_id VARCHAR NOT NULL,
+        description VARCHAR NOT NULL,
+        quantity INTEGER NOT NULL,
+        unit_price DECIMAL(18, 2) NOT NULL,
+        period_start DATE NOT NULL,
+        period_end DATE NOT NULL,
+        days INTEGER NOT NULL CHECK (days > 0),
+        days_in_month INTEGER NOT NULL CHECK (days_in_month BETWEEN 28 AND 31),
+        amount DECIMAL(18, 2) NOT NULL,
+        PRIMARY KEY (invoice_number, line_no),
+        CHECK (period_start < period_end)
+    );
+
+    CREATE SEQUENCE payment_seq START 1;
+    CREATE TABLE payments (
+        id BIGINT PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        amount DECIMAL(18, 2) NOT NULL CHECK (amount > 0),
+        method VARCHAR NOT NULL,
+        receipt_date DATE NOT NULL,
+        reference VARCHAR NOT NULL DEFAULT ''
+    );
+    -- A negative allocation releases an earlier one (to cancel an invoice that was paid).
+    CREATE SEQUENCE allocation_seq START 1;
+    CREATE TABLE allocations (
+        id BIGINT PRIMARY KEY,
+        payment_id BIGINT NOT NULL,
+        invoice_number BIGINT NOT NULL,
+        amount DECIMAL(18, 2) NOT NULL CHECK (amount <> 0),
+        applied_on DATE NOT NULL
+    );
+
+    -- Exactly once per (invoice, stage): the primary key.
+    CREATE TABLE notices (
+        invoice_number BIGINT NOT NULL,
+        stage VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL CHECK (outcome IN ('sent', 'skipped')),
+        decided_on DATE NOT NULL,
+        days_overdue INTEGER NOT NULL,
+        stop_date DATE,
+        PRIMARY KEY (invoice_number, stage)
+    );
+    CREATE SEQUENCE service_event_seq START 1;
+    CREATE TABLE service_events (
+        id BIGINT PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        event VARCHAR NOT NULL CHECK (event IN ('stopped', 'restored')),
+        on_date DATE NOT NULL,
+        invoice_number BIGINT
+    );
+
+    -- Every email, written in the same transaction as the decision that sends it. It keeps
+    -- the facts it was rendered from, so it reads the same later; delivery is separate.
+    CREATE SEQUENCE outbox_seq START 1;
+    CREATE TABLE outbox (
+        id BIGINT PRIMARY KEY,
+        message_id VARCHAR NOT NULL UNIQUE,
+        kind VARCHAR NOT NULL CHECK (kind IN
+            ('invoice_issued', 'reminder', 'warning', 'service_stopped', 'service_restored')),
+        stage VARCHAR,
+        created_on DATE NOT NULL,
+        recipient VARCHAR NOT NULL,
+        recipient_role VARCHAR NOT NULL CHECK (recipient_role IN ('customer', 'partner')),
+        customer_id VARCHAR NOT NULL,
+        customer_name VARCHAR NOT NULL,
+        partner_name VARCHAR NOT NULL,
+        invoice_number BIGINT,
+        invoice_total DECIMAL(18, 2),
+        invoice_balance DECIMAL(18, 2),
+        issue_date DATE,
+        due_date DATE,
+        days_overdue INTEGER,
+        stop_date DATE
+    );
+    CREATE TABLE deliveries (
+        outbox_id BIGINT NOT NULL,
+        attempt INTEGER NOT NULL,
+        attempted_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        ok BOOLEAN NOT NULL,
+        error VARCHAR,
+        PRIMARY KEY (outbox_id, attempt)
+    );
+
+    -- Each invoice as seen on `as_of`: only what was issued, paid and canceled by then.
+    -- Status follows the seed's names; Overdue is derived, never stored.
+    CREATE MACRO invoice_state(as_of) AS TABLE
+    WITH paid AS (
+        SELECT invoice_number, sum(amount) AS paid
+        FROM allocations WHERE applied_on <= as_of GROUP BY invoice_number
+    ), canceled AS (
+        SELECT cancels AS invoice_number, issue_date AS canceled_on, number AS cancellation_number
+        FROM invoices WHERE kind = 'cancellation' AND issue_date <= as_of
+    )
+    SELECT i.*,
+        coalesce(p.paid, 0)::DECIMAL(18, 2) AS paid,
+        (i.total - coalesce(p.paid, 0))::DECIMAL(18, 2) AS balance,
+        c.canceled_on, c.cancellation_number,
+        CASE WHEN i.kind = 'cancellation' THEN 'Cancellation Invoice'
+             WHEN c.canceled_on IS NOT NULL THEN 'Invoice Canceled'
+             WHEN i.total - coalesce(p.paid, 0) <= 0 THEN 'Invoice Paid'
+             WHEN as_of > i.due_date THEN 'Overdue'
+             ELSE 'Invoice Created' END AS status,
+        (i.kind = 'invoice' AND c.canceled_on IS NULL AND i.total - coalesce(p.paid, 0) > 0) AS is_open,
+        CASE WHEN i.kind = 'invoice' AND c.canceled_on IS NULL
+                  AND i.total - coalesce(p.paid, 0) > 0 AND as_of > i.due_date
+             THEN (as_of - i.due_date)::INTEGER ELSE 0 END AS days_overdue
+    FROM invoices i
+    LEFT JOIN paid p ON p.invoice_number = i.number
+    LEFT JOIN canceled c ON c.invoice_number = i.number
+    WHERE i.issue_date <= as_of;
+
+    -- A customer's service is stopped when its latest service event up to `as_of` says so.
+    CREATE MACRO service_state(as_of) AS TABLE
+    SELECT customer_id, arg_max(event, id) AS last_event, arg_max(on_date, id) AS since
+    FROM service_events WHERE on_date <= as_of GROUP BY customer_id;
+
+    CREATE SEQUENCE audit_seq START 1;
+    CREATE TABLE audit_log (
+        id BIGINT PRIMARY KEY,
+        logged_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        details VARCHAR NOT NULL
+    );
+    """,
+)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, writer: threading.RLock) -> int:
+    """Bring the store up to the latest version; returns the version it is at."""
+    if current_version(con) == len(MIGRATIONS):
+        return len(MIGRATIONS)
+    with writer:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        for version, script in enumerate(MIGRATIONS, start=1):
+            if version <= current_version(con):
+                continue
+            con.execute("BEGIN TRANSACTION")
+            con.execute(script)
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+            con.execute("COMMIT")
+    return len(MIGRATIONS)
+
