@@ -1,0 +1,22 @@
+"""BoB — Billing on Behalf. The entry file: navigation and the sidebar, nothing else."""
+
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
+                   layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/customers.py", title="Customers", icon=":material/groups:"),
+    st.Page("pages/subscriptions.py", title="Subscriptions", icon=":material/edit_note:"),
+    st.Page("pages/invoices.py", title="Invoices", icon=":material/receipt_long:"),
+    st.Page("pages/payments.py", title="Payments", icon=":material/payments:"),
+    st.Page("pages/dunning.py", title="Dunning", icon=":material/notifications_active:"),
+    st.Page("pages/notices.py", title="Notices", icon=":material/mail:"),
+]
+
+page = st.navigation(PAGES)
+common.sidebar()
+page.run()
