@@ -82,7 +82,8 @@ def import_accounts(db, data: dict, *, actor: str = "system") -> dict:
             con, "customers", frames["subscriptions"]["customer_id"].tolist()))
         orphans = set(frames["subscriptions"]["customer_id"]) - known_customers
         if orphans:
-            raise BobError(f"Subscriptions name unknown customers: {', '.join(sorted(orphans)[:5])}.")
+            raise BobError("Subscriptions name unknown customers: "
+                           f"{', '.join(sorted(orphans)[:5])}.")
         accounts_sql.import_frames(con, frames["partners"], frames["customers"],
                                    frames["subscriptions"])
         counts = {kind: len(frame) for kind, frame in frames.items()}

@@ -69,7 +69,8 @@ def check_terms(subscription_id: str, start: date, price: Decimal, bob_start: da
     if price < 0:
         raise BobError(f"The price of subscription {subscription_id} cannot be negative ({price}).")
     if price != price.quantize(Decimal("0.01")):
-        raise BobError(f"The price of subscription {subscription_id} must be in whole cents ({price}).")
+        raise BobError(
+            f"The price of subscription {subscription_id} must be in whole cents ({price}).")
 
 
 def check_request(facts: dict | None, subscription_ids: set[str], request: ActivationRequest,
@@ -121,7 +122,8 @@ def apply_activation(con, request: ActivationRequest, as_of: date, actor: str) -
     accounts.insert_bob_subscriptions(con, terms)
     store.audit(con, actor, "activate", f"customer:{request.customer_id}",
                 f"start {request.start_date}, email {email}, changes "
-                + ", ".join(f"{c.subscription_id}={c.start_date}:{c.price}" for c in request.changes))
+                + ", ".join(f"{c.subscription_id}={c.start_date}:{c.price}"
+                            for c in request.changes))
     return {
         "customer_id": request.customer_id,
         "start_date": request.start_date.isoformat(),

@@ -40,7 +40,8 @@ def cancel(db, number: int, *, as_of: date, actor: str = "system") -> dict:
                 "canceled; release its payments first."
             )
         cancellation = invoices_sql.insert_cancellation(con, number, as_of)
-        store.audit(con, actor, "cancel", f"invoice:{number}", f"cancellation invoice {cancellation}")
+        store.audit(con, actor, "cancel", f"invoice:{number}",
+                    f"cancellation invoice {cancellation}")
         return {"canceled": number, "cancellation_invoice": cancellation}
     return store.write(db, work)
 

@@ -100,7 +100,8 @@ def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T
             attempt += 1
 
 
-def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str, details: str) -> None:
+def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str,
+          details: str) -> None:
     """Every change leaves a line: who, when (the database clock), what."""
     con.execute(
         "INSERT INTO audit_log (id, actor, action, entity, details) "
@@ -126,7 +127,7 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame
         # DuckDB notes that Arrow from execute() costs one extra copy; con.sql() would refuse
         # to run while an earlier execute() result is unfinished, which is worse.
         warnings.simplefilter("ignore", UserWarning)
-        return con.execute(sql, params).to_arrow_table().to_pandas()
+        return con.execute(sql, params).to_arrow_table().to_pandas(integer_object_nulls=True)
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:

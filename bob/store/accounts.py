@@ -28,7 +28,7 @@ def customer_facts(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict | N
 
 def subscriptions_of(con: duckdb.DuckDBPyConnection, customer_id: str) -> pd.DataFrame:
     """The customer's subscriptions with catalog terms and, once activated, BoB terms."""
-    return frame(con, 
+    return frame(con,
         """
         SELECT s.id AS subscription_id, s.product, s.quantity, s.price AS list_price,
                b.start_date AS bob_start_date, b.price AS bob_price
@@ -55,7 +55,8 @@ def insert_bob_subscriptions(con, rows: list[tuple]) -> None:
 
 
 def set_billing_email(con, customer_id: str, email: str) -> None:
-    con.execute("UPDATE activations SET billing_email = ? WHERE customer_id = ?", [email, customer_id])
+    con.execute("UPDATE activations SET billing_email = ? WHERE customer_id = ?",
+                [email, customer_id])
 
 
 def update_bob_subscription(con, subscription_id: str, start: date, price) -> None:
@@ -66,7 +67,7 @@ def update_bob_subscription(con, subscription_id: str, start: date, price) -> No
 
 
 def bob_subscription_terms(con, subscription_ids: list[str]) -> pd.DataFrame:
-    return frame(con, 
+    return frame(con,
         """
         SELECT b.subscription_id, b.customer_id, b.start_date, b.price, a.start_date AS bob_start
         FROM bob_subscriptions b JOIN activations a ON a.customer_id = b.customer_id
@@ -78,12 +79,12 @@ def bob_subscription_terms(con, subscription_ids: list[str]) -> pd.DataFrame:
 
 def import_frames(con, partners: pd.DataFrame, customers: pd.DataFrame,
                   subscriptions: pd.DataFrame) -> None:
-    for table, frame in (("partners", partners), ("customers", customers),
-                         ("subscriptions", subscriptions)):
-        if frame.empty:
+    for table, rows in (("partners", partners), ("customers", customers),
+                        ("subscriptions", subscriptions)):
+        if rows.empty:
             continue
-        con.register("incoming", frame)
-        columns = ", ".join(frame.columns)
+        con.register("incoming", rows)
+        columns = ", ".join(rows.columns)
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
 

@@ -101,7 +101,7 @@ def schedule_params(schedule, as_of: date) -> dict:
 def decide(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
     """Fill temp table `decisions` with what the job would do on `as_of`; return it."""
     con.execute(DECIDE, params)
-    return frame(con, 
+    return frame(con,
         "SELECT * FROM decisions ORDER BY invoice_number, rank")
 
 

@@ -11,7 +11,7 @@ STATE = "SELECT * FROM invoice_state($as_of)"
 
 
 def invoice_head(con: duckdb.DuckDBPyConnection, number: int, as_of: date) -> dict | None:
-    rows = frame(con, 
+    rows = frame(con,
         f"""
         SELECT s.*, c.name AS customer_name, c.state AS customer_state,
                p.id AS partner_id, p.name AS partner_name
@@ -29,13 +29,13 @@ def invoice_detail(con: duckdb.DuckDBPyConnection, number: int, as_of: date) -> 
     head = invoice_head(con, number, as_of)
     if head is None:
         return None
-    lines = frame(con, 
+    lines = frame(con,
         "SELECT line_no, subscription_id, description, quantity, unit_price, period_start, "
         "period_end, days, days_in_month, amount FROM invoice_lines "
         "WHERE invoice_number = ? ORDER BY line_no",
         [number],
     )
-    payments = frame(con, 
+    payments = frame(con,
         """
         SELECT a.payment_id, y.method, y.receipt_date, y.reference, a.amount, a.applied_on
         FROM allocations a JOIN payments y ON y.id = a.payment_id
@@ -43,7 +43,7 @@ def invoice_detail(con: duckdb.DuckDBPyConnection, number: int, as_of: date) -> 
         """,
         [number, as_of],
     )
-    notices = frame(con, 
+    notices = frame(con,
         """
         SELECT stage, outcome, decided_on, days_overdue, stop_date FROM notices
         WHERE invoice_number = ? AND decided_on <= ? ORDER BY decided_on, stage

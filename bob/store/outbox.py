@@ -13,7 +13,8 @@ COLUMNS = """(id, message_id, kind, stage, created_on, recipient, recipient_role
     due_date, days_overdue, stop_date)"""
 
 
-def queue_invoices_issued(con: duckdb.DuckDBPyConnection, invoices_table: str, as_of: date) -> None:
+def queue_invoices_issued(con: duckdb.DuckDBPyConnection, invoices_table: str,
+                          as_of: date) -> None:
     """'Issuing an invoice sends it to the billing email': one email per new invoice."""
     con.execute(
         f"""
@@ -31,7 +32,8 @@ def queue_invoices_issued(con: duckdb.DuckDBPyConnection, invoices_table: str, a
     )
 
 
-def queue_dunning_notices(con: duckdb.DuckDBPyConnection, decisions_table: str, as_of: date) -> None:
+def queue_dunning_notices(con: duckdb.DuckDBPyConnection, decisions_table: str,
+                          as_of: date) -> None:
     """Each notice sent goes to both the customer's billing email and the partner's email."""
     con.execute(
         f"""
@@ -56,7 +58,8 @@ def queue_dunning_notices(con: duckdb.DuckDBPyConnection, decisions_table: str, 
     )
 
 
-def queue_service_restored(con: duckdb.DuckDBPyConnection, events_table: str, as_of: date) -> None:
+def queue_service_restored(con: duckdb.DuckDBPyConnection, events_table: str,
+                           as_of: date) -> None:
     """A restored service is news for the customer and the partner alike."""
     con.execute(
         f"""

@@ -59,7 +59,7 @@ HAVING y.amount - coalesce(sum(a.amount), 0) > 0
 
 
 def open_invoices(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[dict]:
-    rows = frame(con, 
+    rows = frame(con,
         OPEN_INVOICES.format(where="AND v.customer_id = $customer_id")
         + " ORDER BY v.due_date, v.number",
         {"customer_id": customer_id},
@@ -110,7 +110,8 @@ def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None, as
 
 def apply_unapplied_balances(con, as_of: date, customers_table: str | None = None) -> int:
     """Every unapplied payment balance to its customer's open invoices, oldest first."""
-    where = f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})" if customers_table else ""
+    where = (f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})"
+             if customers_table else "")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fifo_payments AS
@@ -135,7 +136,7 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
 
 
 def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
-    head = frame(con, 
+    head = frame(con,
         """
         SELECT y.id AS payment_id, y.customer_id, c.name AS customer_name, y.amount, y.method,
                y.receipt_date, y.reference,
@@ -148,8 +149,9 @@ def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
         """,
         [payment_id],
     )
-    allocations = frame(con, 
-        "SELECT invoice_number, amount, applied_on FROM allocations WHERE payment_id = ? ORDER BY id",
+    allocations = frame(con,
+        "SELECT invoice_number, amount, applied_on FROM allocations WHERE payment_id = ? "
+        "ORDER BY id",
         [payment_id],
     )
     return (head.to_dict("records")[0] if len(head) else None), allocations.to_dict("records")
@@ -157,7 +159,7 @@ def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
 
 def release_invoice(con, invoice_number: int, as_of: date) -> list[dict]:
     """Negative allocations that hand an invoice's payments back to their balances."""
-    rows = frame(con, 
+    rows = frame(con,
         """
         SELECT payment_id, sum(amount)::DECIMAL(18, 2) AS amount FROM allocations
         WHERE invoice_number = ? GROUP BY payment_id HAVING sum(amount) <> 0 ORDER BY payment_id

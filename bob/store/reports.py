@@ -80,7 +80,7 @@ def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.D
 def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | None = None,
              partner_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """The payment ledger: method, receipt date, amount, allocated, balance (as of a date)."""
-    return frame(con, 
+    return frame(con,
         f"""
         SELECT y.id AS payment_id, y.customer_id, c.name AS customer_name,
                c.partner_id, y.method, y.receipt_date, y.reference, y.amount,
@@ -106,7 +106,7 @@ def customers(con: duckdb.DuckDBPyConnection, as_of: date, search: str | None = 
               partner_id: str | None = None, bob_status: str | None = None,
               limit: int | None = None) -> pd.DataFrame:
     """Customers with their partner, BoB status as of a date and open / overdue balances."""
-    return frame(con, 
+    return frame(con,
         f"""
         WITH balances AS (
             SELECT customer_id,

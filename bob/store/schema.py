@@ -79,8 +79,10 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (customer_id, billing_month),
         CHECK (total = amount + tax),
         CHECK (due_date >= issue_date),
-        CHECK ((kind = 'invoice' AND billing_month IS NOT NULL AND cancels IS NULL AND total >= 0)
-            OR (kind = 'cancellation' AND billing_month IS NULL AND cancels IS NOT NULL AND total <= 0))
+        CHECK ((kind = 'invoice' AND billing_month IS NOT NULL AND cancels IS NULL
+                AND total >= 0)
+            OR (kind = 'cancellation' AND billing_month IS NULL AND cancels IS NOT NULL
+                AND total <= 0))
     );
     CREATE TABLE invoice_lines (
         invoice_number BIGINT NOT NULL,
@@ -187,7 +189,8 @@ MIGRATIONS: tuple[str, ...] = (
              WHEN i.total - coalesce(p.paid, 0) <= 0 THEN 'Invoice Paid'
              WHEN as_of > i.due_date THEN 'Overdue'
              ELSE 'Invoice Created' END AS status,
-        (i.kind = 'invoice' AND c.canceled_on IS NULL AND i.total - coalesce(p.paid, 0) > 0) AS is_open,
+        (i.kind = 'invoice' AND c.canceled_on IS NULL
+            AND i.total - coalesce(p.paid, 0) > 0) AS is_open,
         CASE WHEN i.kind = 'invoice' AND c.canceled_on IS NULL
                   AND i.total - coalesce(p.paid, 0) > 0 AND as_of > i.due_date
              THEN (as_of - i.due_date)::INTEGER ELSE 0 END AS days_overdue

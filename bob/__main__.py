@@ -1,0 +1,5 @@
+import sys
+
+from bob.cli import main
+
+sys.exit(main())
