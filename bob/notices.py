@@ -1,0 +1,354 @@
+"""Email: the outbox of notices, and its delivery over SMTP.
+
+Every email is first an outbox row, written in the same transaction as the decision behind
+it, so nothing is lost while SMTP is down. `deliver_pending` sends the rows with no ok
+delivery yet and records each attempt as a `deliveries` row; a delivered row is never sent
+again. A refused message (4xx, 5xx) is a counted attempt; a server that cannot be reached
+costs no attempt, so rows wait out any outage. Should the process die between the server's
+"250 OK" and recording it, the next run sends the row again with the same Message-ID, so
+the receiver can drop the copy.
+"""
+
+import os
+import smtplib
+import ssl
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+
+import pandas as pd
+
+from bob import store
+from bob.errors import BobError
+from bob.notice_text import Notice, RenderedEmail, render
+
+__all__ = ["DeliveryReport", "Notice", "RenderedEmail", "SmtpConfig", "deliver_pending",
+           "outbox", "read_email", "render"]
+
+SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+ENV_NAMES = {"host": "BOB_SMTP_HOST", "port": "BOB_SMTP_PORT", "security": "BOB_SMTP_SECURITY",
+             "user": "BOB_SMTP_USER", "password": "BOB_SMTP_PASSWORD", "sender": "BOB_SMTP_FROM"}
+MAX_ATTEMPTS = 8
+ROUNDS = 3  # sending rounds in one call: the first try and two retries, 2 s then 4 s later
+FIRST_BACKOFF_SECONDS = 2.0
+BATCH_SIZE = 50  # attempts recorded per write
+
+_delivering = threading.Lock()  # one delivery at a time per process: no row sent twice
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str = "starttls"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = ""
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ,
+                 secrets_path: str | Path = ".streamlit/secrets.toml") -> "SmtpConfig | None":
+        """BOB_SMTP_* variables, each falling back to the [smtp] table of secrets.toml.
+        None when no host is configured: emails then wait in the outbox."""
+        secrets = _smtp_secrets(Path(secrets_path))
+
+        def setting(name: str):
+            value = env.get(ENV_NAMES[name])
+            value = secrets.get(name) if value in (None, "") else value
+            return None if value in (None, "") else value
+
+        host = setting("host")
+        if host is None:
+            return None
+        security = str(setting("security") or "starttls").strip().lower()
+        if security not in SECURITY_PORTS:
+            raise BobError(f"SMTP security must be one of {', '.join(SECURITY_PORTS)}, "
+                           f"not {security!r}.")
+        port = setting("port") or SECURITY_PORTS[security]
+        try:
+            port = int(str(port).strip())
+        except ValueError:
+            raise BobError(f"SMTP port must be a number such as 587, not {port!r}.") from None
+        user = setting("user")
+        sender = setting("sender") or (user if user and "@" in str(user) else None)
+        if sender is None:
+            raise BobError("Set BOB_SMTP_FROM (or sender in the [smtp] table of "
+                           "secrets.toml): the address BoB's emails are sent from.")
+        return cls(host=str(host), port=port, security=security,
+                   user=None if user is None else str(user),
+                   password=setting("password"), sender=str(sender))
+
+
+def _smtp_secrets(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as file:
+            table = tomllib.load(file).get("smtp", {})
+    except tomllib.TOMLDecodeError as error:
+        raise BobError(f"{path} is not valid TOML: {error}.") from None
+    if not isinstance(table, dict):
+        raise BobError(f"[smtp] in {path} must be a table of host, port, security, user, "
+                       "password and sender.")
+    return table
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    refused: int = 0  # attempts refused in this call, each recorded
+    pending: int = 0  # rows still waiting for a later run
+    rounds: int = 0
+    error: str | None = None  # the last reason a round stopped short, if one did
+    configured: bool = True
+
+
+# Each outbox row with its delivery state; `$max_attempts` decides when pending becomes failed.
+STATES = """
+WITH tries AS (
+    SELECT outbox_id, count(*) AS attempts, bool_or(ok) AS delivered,
+           arg_max(error, attempt) AS last_error, max(attempted_at) AS last_attempt_at
+    FROM deliveries GROUP BY outbox_id
+), states AS (
+    SELECT o.*, coalesce(t.attempts, 0) AS attempts, t.last_error, t.last_attempt_at,
+           CASE WHEN coalesce(t.delivered, false) THEN 'delivered'
+                WHEN coalesce(t.attempts, 0) >= $max_attempts THEN 'failed'
+                ELSE 'pending' END AS state
+    FROM outbox o LEFT JOIN tries t ON t.outbox_id = o.id
+)
+"""
+
+# Attempt numbers are given here, after the ones already stored, so no two rows share one.
+RECORD = """
+INSERT INTO deliveries (outbox_id, attempt, ok, error)
+SELECT b.outbox_id, coalesce(t.attempts, 0) + row_number() OVER (
+           PARTITION BY b.outbox_id ORDER BY b.seq), b.ok, b.error::VARCHAR
+FROM (SELECT unnest($batch, recursive := true)) b
+LEFT JOIN (SELECT outbox_id, max(attempt) AS attempts FROM deliveries GROUP BY outbox_id) t
+    ON t.outbox_id = b.outbox_id
+ORDER BY b.seq
+"""
+
+
+def _records(cursor) -> list[dict]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    notice: Notice
+    attempts: int
+
+
+def _pending(con, max_attempts: int, limit: int | None) -> list[_Pending]:
+    rows = _records(con.execute(
+        STATES + "SELECT * FROM states WHERE state = 'pending' ORDER BY id LIMIT $limit",
+        {"max_attempts": max_attempts, "limit": limit}))
+    return [_Pending(Notice.from_row(row), row["attempts"]) for row in rows]
+
+
+def _count_pending(db, max_attempts: int) -> int:
+    return store.read(db, lambda con: con.execute(
+        STATES + "SELECT count(*) FROM states WHERE state = 'pending'",
+        {"max_attempts": max_attempts}).fetchone()[0])
+
+
+@dataclass(frozen=True)
+class _Failure:
+    error: str
+    retry: bool  # worth another try in this call (a 4xx, a dropped connection)
+    lost: bool = False  # the session is gone: the rest of the round waits for the next
+
+
+@dataclass
+class _Tally:
+    """Attempts made in one call, written to `deliveries` in batches between SMTP sessions."""
+    db: object
+    actor: str
+    max_attempts: int
+    batch: list = field(default_factory=list)
+    sent: int = 0
+    refused: int = 0
+    rounds: int = 0
+    error: str | None = None
+
+    def record(self, item: _Pending, failure: _Failure | None) -> None:
+        self.batch.append({"seq": len(self.batch), "outbox_id": item.notice.id,
+                           "ok": failure is None, "error": failure and failure.error})
+        self.sent += failure is None
+        self.refused += failure is not None
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        delivered = [row["outbox_id"] for row in batch if row["ok"]]
+        refused = [row["outbox_id"] for row in batch if not row["ok"]]
+
+        def write(con):
+            con.execute(RECORD, {"batch": batch})
+            store.audit(con, self.actor, "deliver", "outbox",
+                        f"delivered {delivered}; refused {refused}")
+
+        store.write(self.db, write)
+
+
+def deliver_pending(db, config: SmtpConfig | None, *, limit: int | None = None,
+                    max_attempts: int = MAX_ATTEMPTS, sleep: Callable[[float], None] = time.sleep,
+                    actor: str = "system") -> DeliveryReport:
+    """Send the outbox rows not yet delivered, oldest first, and record every attempt.
+
+    Retries within the call, after 2 s then 4 s, what a server refused for now (4xx) or
+    could not take (connection lost); the rest waits for the next call. Without `config`
+    nothing is sent and the rows stay in the outbox.
+    """
+    if config is None:
+        return DeliveryReport(pending=_count_pending(db, max_attempts), configured=False,
+                              error="SMTP is not configured; emails wait in the outbox.")
+    with _delivering:
+        queue = store.read(db, lambda con: _pending(con, max_attempts, limit))
+        tally = _Tally(db, actor, max_attempts)
+        for round_no in range(ROUNDS):
+            if not queue:
+                break
+            if round_no:
+                sleep(FIRST_BACKOFF_SECONDS * 2 ** (round_no - 1))
+            queue = _send_round(config, queue, tally)
+            tally.flush()
+        return DeliveryReport(sent=tally.sent, refused=tally.refused, rounds=tally.rounds,
+                              pending=_count_pending(db, max_attempts), error=tally.error)
+
+
+def _send_round(config: SmtpConfig, queue: list[_Pending], tally: _Tally) -> list[_Pending]:
+    """One SMTP session over `queue`; returns the rows worth another try in this call."""
+    tally.rounds += 1
+    try:
+        smtp = _connect(config)
+    except OSError as error:  # smtplib's errors included
+        tally.error = f"Could not send through {config.host}:{config.port}: {_describe(error)}"
+        return queue
+    retry = []
+    try:
+        for position, item in enumerate(queue):
+            failure = _send_one(smtp, config, item.notice)
+            tally.record(item, failure)
+            if failure and failure.retry and item.attempts + 1 < tally.max_attempts:
+                retry.append(replace(item, attempts=item.attempts + 1))
+            if failure and failure.lost:
+                tally.error = failure.error
+                return retry + queue[position + 1:]
+        return retry
+    finally:
+        _quit(smtp)
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    if config.security == "ssl":
+        smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
+                                context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    try:
+        if config.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        if config.user:
+            smtp.login(config.user, config.password or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except OSError:
+        smtp.close()
+
+
+def _send_one(smtp: smtplib.SMTP, config: SmtpConfig, notice: Notice) -> _Failure | None:
+    """Send one email; None when the server took it, else why not."""
+    try:
+        smtp.send_message(_message(config, render(notice)))
+        return None
+    except smtplib.SMTPRecipientsRefused as error:  # the one recipient, refused
+        return _refused(smtplib.SMTPResponseException(*next(iter(error.recipients.values()))))
+    except smtplib.SMTPResponseException as error:
+        return _refused(error)
+    except smtplib.SMTPServerDisconnected as error:
+        return _Failure(_describe(error), retry=True, lost=True)
+    except (smtplib.SMTPException, ValueError) as error:  # e.g. a line break in a header
+        return _Failure(_describe(error), retry=False)
+    except OSError as error:  # after SMTPException, which is an OSError too
+        return _Failure(_describe(error), retry=True, lost=True)
+
+
+def _refused(error: smtplib.SMTPResponseException) -> _Failure:
+    """4xx is "not now", 5xx is "never"; 421 also means the server is closing the session."""
+    code = error.smtp_code
+    return _Failure(_describe(error), retry=code < 500, lost=code == 421)
+
+
+def _message(config: SmtpConfig, email: RenderedEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = email.subject
+    message["From"] = config.sender
+    message["To"] = email.recipient
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = email.message_id
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"{error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}".rstrip(": ")
+
+
+LISTED = ("id", "created_on", "kind", "stage", "recipient_role", "recipient", "customer_id",
+          "customer_name", "partner_name", "invoice_number", "invoice_total", "invoice_balance",
+          "due_date", "stop_date", "subject", "state", "attempts", "last_error",
+          "last_attempt_at", "message_id")
+
+
+def outbox(db, *, as_of: date | None = None, kind: str | None = None,
+           customer_id: str | None = None, delivered: bool | None = None, limit: int = 1000,
+           max_attempts: int = MAX_ATTEMPTS) -> pd.DataFrame:
+    """The outbox, newest first, with each email's subject and delivery state: 'delivered',
+    'pending', or 'failed' (attempts exhausted). `as_of` keeps the rows created by then;
+    `delivered` False keeps the pending and failed ones. Amounts stay Decimal."""
+    rows = store.read(db, lambda con: _records(con.execute(
+        STATES + """
+        SELECT * FROM states
+        WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
+          AND ($customer_id IS NULL OR customer_id = $customer_id)
+          AND ($delivered IS NULL OR (state = 'delivered') = $delivered)
+        ORDER BY id DESC LIMIT $limit""",
+        {"max_attempts": max_attempts, "as_of": as_of, "kind": kind,
+         "customer_id": customer_id, "delivered": delivered, "limit": limit})))
+    listed = [{**row, "subject": render(Notice.from_row(row)).subject} for row in rows]
+    return pd.DataFrame.from_records([[row[name] for name in LISTED] for row in listed],
+                                     columns=list(LISTED))
+
+
+def read_email(db, outbox_id: int) -> RenderedEmail:
+    """One outbox row as its recipient reads it."""
+    rows = store.read(db, lambda con: _records(
+        con.execute("SELECT * FROM outbox WHERE id = ?", [outbox_id])))
+    if not rows:
+        raise BobError(f"There is no email {outbox_id} in the outbox.")
+    return render(Notice.from_row(rows[0]))
