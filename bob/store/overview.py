@@ -1,0 +1,139 @@
+"""SQL of the overview dashboard and the account profile: set-based reads as of a date.
+
+Amounts stay DECIMAL(18, 2). A customer's BoB status follows the customer list's rule
+(bob.store.reports.customers): an activation counts once recorded by `as_of`, a stopped
+service shows until it is restored.
+"""
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from bob.store import frame
+
+CUSTOMER_STATUS = """
+customer_status AS (
+    SELECT c.id AS customer_id, a.start_date AS bob_start, a.billing_email, a.activated_on,
+           CASE WHEN a.customer_id IS NULL THEN 'Not activated'
+                WHEN v.last_event = 'stopped' THEN 'Service stopped'
+                WHEN a.start_date > $as_of THEN 'Scheduled'
+                ELSE 'Active' END AS bob_status
+    FROM customers c
+    LEFT JOIN activations a ON a.customer_id = c.id AND a.activated_on <= $as_of
+    LEFT JOIN service_state($as_of) v ON v.customer_id = c.id
+)"""
+
+STATUS_COUNTS = f"""
+WITH {CUSTOMER_STATUS}
+SELECT bob_status, count(*) AS customers FROM customer_status GROUP BY bob_status
+"""
+
+# Invoices that still count: issued by `as_of`, not canceled (cancellations net to zero).
+KEPT = """
+kept AS (
+    SELECT * FROM invoice_state($as_of) WHERE kind = 'invoice' AND canceled_on IS NULL
+)"""
+
+FIGURES = f"""
+WITH {KEPT}
+SELECT count(*) FILTER (billing_month = $month) AS billed_invoices,
+       coalesce(sum(total) FILTER (billing_month = $month), 0)::DECIMAL(18, 2) AS billed,
+       coalesce(sum(total) FILTER (billing_month = $previous_month), 0)::DECIMAL(18, 2)
+           AS billed_previous_month,
+       coalesce(sum(balance) FILTER (is_open), 0)::DECIMAL(18, 2) AS open_receivables,
+       count(*) FILTER (is_open AND days_overdue > 0) AS overdue_invoices,
+       coalesce(sum(balance) FILTER (is_open AND days_overdue > 0), 0)::DECIMAL(18, 2)
+           AS overdue_receivables
+FROM kept
+"""
+
+# Each month's billed total split into what is paid, still open, and overdue.
+BILLING_BY_MONTH = f"""
+WITH {KEPT}, months AS (
+    SELECT billing_month AS month,
+           sum(paid)::DECIMAL(18, 2) AS "Paid",
+           coalesce(sum(balance) FILTER (days_overdue = 0), 0)::DECIMAL(18, 2) AS "Open",
+           coalesce(sum(balance) FILTER (days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue"
+    FROM kept
+    WHERE billing_month >= $first_month AND billing_month <= $month
+    GROUP BY billing_month
+)
+UNPIVOT months ON "Paid", "Open", "Overdue" INTO NAME part VALUE amount
+ORDER BY month, part
+"""
+
+RECEIVABLES_BY_PARTNER = f"""
+WITH {KEPT}, partners_open AS (
+    SELECT p.id AS partner_id, p.name AS partner_name,
+           coalesce(sum(k.balance) FILTER (k.days_overdue = 0), 0)::DECIMAL(18, 2)
+               AS "Not yet due",
+           coalesce(sum(k.balance) FILTER (k.days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue",
+           sum(k.balance)::DECIMAL(18, 2) AS open_total
+    FROM kept k JOIN customers c ON c.id = k.customer_id JOIN partners p ON p.id = c.partner_id
+    WHERE k.is_open
+    GROUP BY p.id, p.name
+    ORDER BY open_total DESC, p.id
+    LIMIT $top
+)
+SELECT partner_id, partner_name, part, amount, open_total
+FROM (UNPIVOT partners_open ON "Not yet due", "Overdue" INTO NAME part VALUE amount)
+ORDER BY open_total DESC, partner_id, part
+"""
+
+ACCOUNT_HEAD = f"""
+WITH {CUSTOMER_STATUS}, balances AS (
+    SELECT customer_id,
+           sum(balance) FILTER (is_open)::DECIMAL(18, 2) AS open_balance,
+           sum(balance) FILTER (is_open AND days_overdue > 0)::DECIMAL(18, 2) AS overdue
+    FROM invoice_state($as_of) WHERE customer_id = $customer_id GROUP BY customer_id
+)
+SELECT c.id AS customer_id, c.name AS customer_name, c.state,
+       p.id AS partner_id, p.name AS partner_name, p.country AS partner_country,
+       p.email AS partner_email, s.bob_status, s.bob_start, s.billing_email, s.activated_on,
+       coalesce(b.open_balance, 0)::DECIMAL(18, 2) AS open_balance,
+       coalesce(b.overdue, 0)::DECIMAL(18, 2) AS overdue
+FROM customers c
+JOIN partners p ON p.id = c.partner_id
+JOIN customer_status s ON s.customer_id = c.id
+LEFT JOIN balances b ON b.customer_id = c.id
+WHERE c.id = $customer_id
+"""
+
+
+def status_counts(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
+    rows = con.execute(STATUS_COUNTS, {"as_of": as_of}).fetchall()
+    return {status: int(n) for status, n in rows}
+
+
+def figures(con: duckdb.DuckDBPyConnection, as_of: date, month: date,
+            previous_month: date) -> dict:
+    return frame(con, FIGURES, {"as_of": as_of, "month": month,
+                                "previous_month": previous_month}).to_dict("records")[0]
+
+
+def billing_by_month(con: duckdb.DuckDBPyConnection, as_of: date, first_month: date,
+                     month: date) -> pd.DataFrame:
+    """Long form: month, part (Paid / Open / Overdue), amount."""
+    return frame(con, BILLING_BY_MONTH, {"as_of": as_of, "first_month": first_month,
+                                         "month": month})
+
+
+def receivables_by_partner(con: duckdb.DuckDBPyConnection, as_of: date,
+                           top: int) -> pd.DataFrame:
+    """Long form, largest open balance first: partner, part (Not yet due / Overdue), amount."""
+    return frame(con, RECEIVABLES_BY_PARTNER, {"as_of": as_of, "top": top})
+
+
+def account_head(con: duckdb.DuckDBPyConnection, customer_id: str, as_of: date) -> dict | None:
+    rows = frame(con, ACCOUNT_HEAD, {"as_of": as_of, "customer_id": customer_id})
+    return rows.to_dict("records")[0] if len(rows) else None
+
+
+def has_customers(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT EXISTS (SELECT 1 FROM customers)").fetchone()[0]
+
+
+def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return frame(con, "SELECT id AS partner_id, name AS partner_name, country FROM partners "
+                      "ORDER BY name, id")

@@ -1,0 +1,52 @@
+"""The overview page: figures and charts for the As-of date, and the empty store."""
+
+from streamlit.testing.v1 import AppTest
+
+from bob import overview
+from tests.app.conftest import AS_OF, ROOT
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_overview_shows_customers_money_and_two_charts(demo_db, app):
+    at = app("pages/overview.py")
+    assert not at.exception
+    board = overview.dashboard(demo_db, as_of=AS_OF)
+    assert metric(at, "Service stopped") == f"{board.customers['Service stopped']:,}"
+    assert metric(at, "Overdue receivables") == f"${board.overdue_receivables:,.2f}"
+    assert metric(at, "Billed in November 2026") == f"${board.billed:,.2f}"
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_dashboard_counts_the_cast_by_bob_status(demo_db):
+    board = overview.dashboard(demo_db, as_of=AS_OF)
+    assert board.customers["Service stopped"] >= 1  # Late Freight
+    assert board.customers["Scheduled"] >= 1  # Soon Clinic
+    assert board.overdue_receivables > 0
+    assert set(board.billing_by_month["part"]) <= {"Paid", "Open", "Overdue"}
+
+
+def test_billing_by_month_sums_to_what_was_billed(demo_db):
+    board = overview.dashboard(demo_db, as_of=AS_OF)
+    november = board.billing_by_month[board.billing_by_month["month"] == board.month]
+    assert sum(november["amount"]) == board.billed
+
+
+def test_overview_of_an_empty_store_says_how_to_load_data(empty_db, app):
+    at = app("pages/overview.py")
+    assert not at.exception
+    assert "python -m bob demo" in at.info[0].value
+
+
+def test_the_app_opens_on_the_overview_with_the_as_of_date_in_the_sidebar(demo_db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert at.sidebar.date_input[0].label == "As of"
+    assert at.title[0].value == "Overview"
+
+
+def test_has_customers_tells_an_empty_store_from_a_populated_one(demo_db, empty_db):
+    assert overview.has_customers(demo_db)
+    assert not overview.has_customers(empty_db)
