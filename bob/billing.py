@@ -24,7 +24,7 @@ def payment_terms_days(con) -> int:
     return int(billing_sql.settings(con)["payment_terms_days"])
 
 
-def _bill(con, month: date, as_of: date, actor: str, customer_id: str | None = None) -> dict:
+def bill_in(con, month: date, as_of: date, actor: str, customer_id: str | None = None) -> dict:
     start, end = month_bounds(month)
     latest = first_of_next_month(as_of)
     if start > latest:
@@ -47,8 +47,8 @@ def _bill(con, month: date, as_of: date, actor: str, customer_id: str | None = N
         "issue_date": as_of.isoformat(),
         "invoices": result["invoices"],
         "lines": result["lines"],
-        "amount": str(Decimal(result["amount_cents"]) / 100),
-        "tax": str(Decimal(result["tax_cents"]) / 100),
+        "amount": str(Decimal(result["amount_cents"]).scaleb(-2)),
+        "tax": str(Decimal(result["tax_cents"]).scaleb(-2)),
         "first_number": result["first_number"],
         "last_number": result["last_number"],
         "allocations_from_balances": result["allocations_from_balances"],
@@ -57,7 +57,7 @@ def _bill(con, month: date, as_of: date, actor: str, customer_id: str | None = N
 
 def bill_run(db, month: date, *, as_of: date, actor: str = "system") -> dict:
     """Issue the month's invoices (all or nothing); re-running never issues a second one."""
-    return store.write(db, lambda con: _bill(con, month, as_of, actor))
+    return store.write(db, lambda con: bill_in(con, month, as_of, actor))
 
 
 def preview_first_invoice(db, request: ActivationRequest, *, as_of: date) -> dict:
@@ -69,7 +69,7 @@ def preview_first_invoice(db, request: ActivationRequest, *, as_of: date) -> dic
     def work(con):
         apply_activation(con, request, as_of, "preview")
         month = first_of_month(request.start_date)
-        _bill(con, month, max(as_of, month), "preview", customer_id=request.customer_id)
+        bill_in(con, month, max(as_of, month), "preview", customer_id=request.customer_id)
         number = con.execute("SELECT max(number) FROM run_invoices").fetchone()[0]
         return invoices_sql.invoice_detail(con, number, max(as_of, month))
     return store.preview(db, work)

@@ -83,14 +83,14 @@ def _params(as_of: date) -> dict:
     return dunning_sql.schedule_params(SCHEDULE, as_of)
 
 
-def _run(con, as_of: date, dry_run: bool, actor: str) -> dict:
+def run_in(con, as_of: date, dry_run: bool, actor: str) -> dict:
+    """One dunning run inside an open transaction (the demo and the bench call it too)."""
     decisions = dunning_sql.decide(con, _params(as_of))
     if dry_run:
         summary = {
             "notices_sent": int((decisions["outcome"] == "sent").sum()),
             "notices_skipped": int((decisions["outcome"] == "skipped").sum()),
-            "services_stopped": int(decisions.loc[decisions["action"] == STOP, "customer_id"]
-                                    .nunique()),
+            "services_stopped": dunning_sql.mark_stopping(con, as_of),
             "services_restored": len(dunning_sql.restoring_preview(con, as_of)),
         }
     else:
@@ -105,8 +105,8 @@ def _run(con, as_of: date, dry_run: bool, actor: str) -> dict:
 def run_dunning(db, *, as_of: date, dry_run: bool = False, actor: str = "system") -> dict:
     """The daily job. Safe to run any number of times a day: each notice goes out once."""
     if dry_run:
-        return store.read(db, lambda con: _run(con, as_of, True, actor))
-    return store.write(db, lambda con: _run(con, as_of, False, actor))
+        return store.read(db, lambda con: run_in(con, as_of, True, actor))
+    return store.write(db, lambda con: run_in(con, as_of, False, actor))
 
 
 def decisions(db, *, as_of: date) -> pd.DataFrame:

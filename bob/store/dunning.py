@@ -113,17 +113,23 @@ def apply_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         {"as_of": as_of},
     )
     outbox_sql.queue_dunning_notices(con, "decisions", as_of)
-    con.execute(STOPPING, {"as_of": as_of})
+    stopped = mark_stopping(con, as_of)
     con.execute(
         "INSERT INTO service_events SELECT nextval('service_event_seq'), customer_id, 'stopped', "
-        "$as_of, invoice_number FROM stopping ORDER BY customer_id",
+        "$as_of, invoice_number FROM (SELECT * FROM stopping ORDER BY customer_id)",
         {"as_of": as_of},
     )
     sent, skipped = con.execute(
         "SELECT count(*) FILTER (outcome = 'sent'), count(*) FILTER (outcome = 'skipped') "
         "FROM decisions").fetchone()
-    stopped = con.execute("SELECT count(*) FROM stopping").fetchone()[0]
     return {"notices_sent": sent, "notices_skipped": skipped, "services_stopped": stopped}
+
+
+def mark_stopping(con: duckdb.DuckDBPyConnection, as_of: date) -> int:
+    """Fill temp table `stopping` from `decisions`: customers whose service a stop decision
+    stops (not those stopped already); returns how many."""
+    con.execute(STOPPING, {"as_of": as_of})
+    return con.execute("SELECT count(*) FROM stopping").fetchone()[0]
 
 
 def restore_services(con: duckdb.DuckDBPyConnection, as_of: date,
@@ -135,7 +141,8 @@ def restore_services(con: duckdb.DuckDBPyConnection, as_of: date,
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE restored AS
-            SELECT nextval('service_event_seq') AS id, customer_id FROM restoring
+            SELECT nextval('service_event_seq') AS id, customer_id
+            FROM (SELECT customer_id FROM restoring ORDER BY customer_id)
             """
         )
         con.execute(

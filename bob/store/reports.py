@@ -74,7 +74,8 @@ def whatif(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
 
 
 def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.DataFrame:
-    return frame(con, TIMELINE, {**params, "horizon": horizon})
+    return frame(con, TIMELINE, {"schedule": params["schedule"], "as_of": params["as_of"],
+                                 "horizon": horizon})
 
 
 def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | None = None,

@@ -39,7 +39,8 @@ def bob(db: Path, *args: str) -> subprocess.CompletedProcess:
 def table_counts(db: Path) -> dict:
     result = bob(db, "report", "invoices", "--as-of", "2030-01-01", "--format", "json")
     payments = bob(db, "report", "payments", "--as-of", "2030-01-01", "--format", "json")
-    return {"invoices": len(json.loads(result.stdout)), "payments": len(json.loads(payments.stdout))}
+    return {"invoices": len(json.loads(result.stdout)),
+            "payments": len(json.loads(payments.stdout))}
 
 
 @pytest.fixture
@@ -53,8 +54,9 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def billed(db: Path) -> Path:
-    assert bob(db, "activate", "--customer", "C1", "--start", "2026-12-01", "--email",
-               "ap@bolt.example", "--change", "S2=2026-12-16:5.00", "--as-of", AS_OF).returncode == 0
+    activated = bob(db, "activate", "--customer", "C1", "--start", "2026-12-01", "--email",
+                    "ap@bolt.example", "--change", "S2=2026-12-16:5.00", "--as-of", AS_OF)
+    assert activated.returncode == 0
     assert bob(db, "bill-run", "--month", "2026-12", "--as-of", AS_OF).returncode == 0
     return db
 
@@ -166,7 +168,8 @@ def test_whatif_report_prints_stage_and_stop_date(billed):
 def test_aging_report_as_csv_has_a_header_and_buckets(billed):
     rows = list(csv.DictReader(io.StringIO(
         bob(billed, "report", "aging", "--as-of", "2027-01-10").stdout)))
-    assert [(r["bucket"], r["stage"], r["invoices"]) for r in rows] == [("1-30", "reminder_15", "1")]
+    assert [(r["bucket"], r["stage"], r["invoices"]) for r in rows] == [
+        ("1-30", "reminder_15", "1")]
 
 
 def test_unknown_command_is_one_line(db):

@@ -1,0 +1,1 @@
+"""Benchmark helpers that need Streamlit, kept out of bob/ (which never imports it)."""

@@ -1,0 +1,197 @@
+"""python -m bob bench: how fast the heavy work is on a whole book, and how it grows.
+
+Builds a demo store of N customers, then measures each item as the median of 5 runs (with
+min and max): a month's bill run, the dunning decision (dry run) and a real dunning day, the
+aging and what-if reports against a plain-pandas baseline over the same data, each page's
+rerun in Streamlit's AppTest, and the peak memory of the run. Writes work that must not stay
+(bill run, dunning day) inside a transaction that is rolled back, so every run sees the same
+store. Prints a markdown table and writes the same as JSON to bench/results/.
+"""
+
+import importlib
+import json
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bob import billing, dunning, store
+from bob.dunning import SCHEDULE, WARNING
+from bob.months import first_of_next_month
+
+RUNS = 5
+RESULTS = Path("bench") / "results"
+
+
+def measure(work: Callable[[], object], runs: int = RUNS) -> dict:
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        seconds.append(time.perf_counter() - started)
+    return {"median_ms": statistics.median(seconds) * 1000, "min_ms": min(seconds) * 1000,
+            "max_ms": max(seconds) * 1000}
+
+
+def _load_frames(db) -> dict[str, pd.DataFrame]:
+    """The ledger as plain pandas (money in integer cents), for the baseline."""
+    def work(con):
+        return {
+            "invoices": con.execute(
+                "SELECT number, customer_id, kind, cancels, issue_date, due_date, "
+                "(total * 100)::BIGINT AS total FROM invoices").df(),
+            "allocations": con.execute(
+                "SELECT invoice_number, (amount * 100)::BIGINT AS amount, applied_on "
+                "FROM allocations").df(),
+            "notices": con.execute(
+                "SELECT invoice_number, stage, outcome, decided_on FROM notices").df(),
+        }
+    return store.read(db, work)
+
+
+def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
+    """Open invoices with days overdue and projected stage, the way pandas would do it."""
+    day = pd.Timestamp(as_of)
+    invoices, allocations = frames["invoices"], frames["allocations"]
+    issued = invoices[invoices["issue_date"] <= day]
+    paid = allocations[allocations["applied_on"] <= day].groupby("invoice_number")["amount"].sum()
+    canceled = issued.loc[issued["kind"] == "cancellation", "cancels"]
+    open_ = issued[(issued["kind"] == "invoice") & ~issued["number"].isin(canceled)].copy()
+    open_["balance"] = open_["total"] - open_["number"].map(paid).fillna(0)
+    open_ = open_[open_["balance"] > 0]
+    open_["days"] = (day - open_["due_date"]).dt.days.clip(lower=0)
+    notices = frames["notices"]
+    warned = notices[(notices["stage"] == f"{WARNING}_30") & (notices["outcome"] == "sent")]
+    warned_on = open_["number"].map(warned.set_index("invoice_number")["decided_on"])
+    stop = SCHEDULE[-1]
+    stop_on = warned_on + pd.Timedelta(days=5)
+    stop_on = stop_on.fillna(open_["due_date"] + pd.Timedelta(days=stop.days))
+    thresholds = np.array([s.days for s in SCHEDULE])
+    rank = np.searchsorted(thresholds, open_["days"].to_numpy(), side="right")
+    not_yet_stopped = (rank == len(SCHEDULE)) & (stop_on > day).to_numpy()
+    rank = np.where(not_yet_stopped, rank - 1, rank)
+    names = np.array(["none", *[s.stage for s in SCHEDULE]])
+    open_["stage"] = names[rank]
+    open_["stop_on"] = stop_on
+    return open_
+
+
+def pandas_aging(frames, as_of: date) -> pd.DataFrame:
+    projected = _pandas_projection(frames, as_of)
+    buckets = pd.cut(projected["days"], [-1, 0, 30, 60, 90, np.inf],
+                     labels=["current", "1-30", "31-60", "61-90", "90+"])
+    return projected.groupby([buckets, "stage"], observed=True)["balance"].agg(["count", "sum"])
+
+
+def pandas_whatif(frames, as_of: date) -> pd.DataFrame:
+    projected = _pandas_projection(frames, as_of)
+    return projected[projected["days"] > 0].sort_values(["customer_id", "number"])
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return own / 1024  # Linux reports kilobytes
+
+
+TARGETS_MS = {"bill_run": 2000, "dunning_decision": 500, "aging": 50, "whatif": 50}
+PAGE_TARGET_MS, CUSTOMER_PAGE_TARGET_MS, RSS_TARGET_MB, PANDAS_RATIO = 300, 150, 2048, 5
+
+
+def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
+              progress=None) -> dict:
+    from bob.demo import build_demo
+
+    as_of = as_of or date(2026, 11, 25)
+    say = progress or (lambda message: print(message, file=sys.stderr))
+    workdir = Path(tempfile.mkdtemp(prefix="bob-bench-"))
+    db = Path(db) if db else workdir / "bench.duckdb"
+    say(f"building a demo store of {customers:,} customers in {db} ...")
+    started = time.perf_counter()
+    summary = build_demo(db, customers=customers, seed=7, as_of=as_of)
+    build_seconds = time.perf_counter() - started
+    month = first_of_next_month(as_of)
+    rows = {}
+    say("bill run ...")
+    rows["bill_run"] = measure(lambda: store.preview(
+        db, lambda con: billing.bill_in(con, month, as_of, "bench")))
+    say("dunning ...")
+    next_day = as_of + timedelta(days=1)
+    rows["dunning_decision"] = measure(lambda: dunning.run_dunning(db, as_of=next_day,
+                                                                   dry_run=True))
+    rows["dunning_day"] = measure(lambda: store.preview(
+        db, lambda con: dunning.run_in(con, next_day, dry_run=False, actor="bench")))
+    say("reports ...")
+    rows["aging"] = measure(lambda: dunning.aging(db, as_of=as_of))
+    rows["whatif"] = measure(lambda: dunning.whatif(db, as_of=as_of))
+    frames = _load_frames(db)
+    rows["aging_pandas"] = measure(lambda: pandas_aging(frames, as_of))
+    rows["whatif_pandas"] = measure(lambda: pandas_whatif(frames, as_of))
+    say("pages ...")
+    customer_id = store.read(db, lambda con: con.execute(
+        "SELECT customer_id FROM invoices GROUP BY customer_id ORDER BY count(*) DESC, "
+        "customer_id LIMIT 1").fetchall()[0][0])
+    # Page timing drives Streamlit's AppTest, which bob/ must not import.
+    pages = importlib.import_module("bench.page_reruns").page_reruns(db, customer_id, as_of,
+                                                                     measure)
+    return {"customers": customers, "as_of": as_of.isoformat(), "demo": summary,
+            "demo_seconds": round(build_seconds, 1), "work": rows, "pages": pages,
+            "peak_rss_mb": round(peak_rss_mb(), 1), "python": platform.python_version(),
+            "machine": platform.machine()}
+
+
+def _ms(timing: dict) -> str:
+    return (f"{timing['median_ms']:,.1f} ms ({timing['min_ms']:,.1f}–{timing['max_ms']:,.1f})")
+
+
+def verdicts(result: dict) -> list[tuple[str, str, str, str]]:
+    """(work, measured, target, PASS / MISS) for every row of the report."""
+    work, out = result["work"], []
+
+    def timed(name: str, timing: dict, target_ms: float, target: str) -> None:
+        out.append((name, _ms(timing), target,
+                    "PASS" if timing["median_ms"] <= target_ms else "MISS"))
+
+    timed(f"month bill run, {result['customers']:,} customers", work["bill_run"],
+          TARGETS_MS["bill_run"], "<= 2 s")
+    timed("dunning decision, all invoices (dry run)", work["dunning_decision"],
+          TARGETS_MS["dunning_decision"], "<= 0.5 s")
+    out.append(("one dunning day, outbox written", _ms(work["dunning_day"]), "(reported)", "-"))
+    for report in ("aging", "whatif"):
+        ms, base = work[report]["median_ms"], work[f"{report}_pandas"]["median_ms"]
+        ratio = base / ms if ms else float("inf")
+        out.append((f"{report} report (pandas {base:,.1f} ms: {ratio:.1f}x)", _ms(work[report]),
+                    "<= 50 ms and >= 5x pandas",
+                    "PASS" if ms <= TARGETS_MS[report] and ratio >= PANDAS_RATIO else "MISS"))
+    for page, timing in result["pages"].items():
+        target_ms = CUSTOMER_PAGE_TARGET_MS if page == "customers" else PAGE_TARGET_MS
+        timed(f"page rerun: {page}", timing, target_ms, f"<= {target_ms} ms")
+    out.append(("peak RSS", f"{result['peak_rss_mb']:,.0f} MB", "<= 2 GB",
+                "PASS" if result["peak_rss_mb"] <= RSS_TARGET_MB else "MISS"))
+    return out
+
+
+def markdown(rows: list[tuple[str, str, str, str]]) -> str:
+    lines = ["| work | median (min–max) | target | |", "|---|---|---|---|"]
+    lines += [f"| {name} | {measured} | {target} | {verdict} |"
+              for name, measured, target, verdict in rows]
+    return "\n".join(lines)
+
+
+def main(customers: int, db=None) -> dict:
+    result = run_bench(customers, db)
+    result["verdicts"] = verdicts(result)
+    print(f"demo store: {result['demo_seconds']} s to build {customers:,} customers\n")
+    print(markdown(result["verdicts"]))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"bench-{customers}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    print(f"\nwritten to {path}", file=sys.stderr)
+    return result

@@ -1,0 +1,122 @@
+"""The dunning page: aging, the what-if overdue report for any date, the partner view, the
+timeline, and running the daily job from the page."""
+
+from datetime import date, timedelta
+
+import bob
+from bob import reports, store
+from bob.money import format_money
+from pages import common
+from tests.app.conftest import AS_OF, LATE, US_PARTNER
+
+LATER = AS_OF + timedelta(days=20)
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def on_tab(app, tab: str, **kwargs):
+    at = app("pages/dunning.py", **kwargs)
+    at.session_state["dunning_tab"] = tab
+    return at.run()
+
+
+def whatif_date(at):
+    return next(d for d in at.date_input if d.label == "What-if date")
+
+
+def notices_written(db) -> int:
+    return store.read(db, lambda con: con.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+
+def test_aging_tab_draws_the_chart_and_counts_overdue_invoices(demo_db, app):
+    at = app("pages/dunning.py")
+    assert not at.exception
+    aging = reports.aging_pivot(bob.aging(demo_db, as_of=AS_OF))
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.dataframe[0].value) == len(aging)
+
+
+def test_whatif_report_follows_the_date_chosen(demo_db, app):
+    at = on_tab(app, "What-if report")
+    assert not at.exception
+    now = reports.whatif_report(demo_db, as_of=AS_OF)["totals"]
+    later = reports.whatif_report(demo_db, as_of=LATER)["totals"]
+    assert now["overdue_invoices"] != later["overdue_invoices"]
+    assert metric(at, "Overdue invoices") == f"{now['overdue_invoices']:,}"
+    assert metric(at, "Amount at risk") == format_money(now["amount_at_risk"])
+    whatif_date(at).set_value(LATER).run()
+    assert metric(at, "Overdue invoices") == f"{later['overdue_invoices']:,}"
+    assert metric(at, "Notices that day") == f"{later['notices_due']:,}"
+    assert metric(at, "Amount at risk") == format_money(later["amount_at_risk"])
+
+
+def test_moving_the_as_of_date_moves_the_whatif_report(demo_db, app):
+    at = on_tab(app, "What-if report")
+    now = reports.whatif_report(demo_db, as_of=AS_OF)["totals"]
+    later = reports.whatif_report(demo_db, as_of=LATER)["totals"]
+    assert metric(at, "Amount overdue") == format_money(now["overdue_amount"])
+    at.session_state[common.AS_OF] = LATER  # the sidebar's date (see the app fixture)
+    at.run()
+    assert whatif_date(at).value == LATER
+    assert metric(at, "Amount overdue") == format_money(later["overdue_amount"])
+    assert now["overdue_amount"] != later["overdue_amount"]
+
+
+def test_whatif_date_starts_at_the_sidebar_date(demo_db, app):
+    at = on_tab(app, "What-if report", as_of=LATER)
+    assert whatif_date(at).value == LATER
+    by_partner = next(d.value for d in at.dataframe if "amount_at_risk" in d.value)
+    expected = reports.whatif_report(demo_db, as_of=LATER)["by_partner"]
+    assert by_partner["partner_id"].tolist() == expected["partner_id"].tolist()
+    assert by_partner["amount_at_risk"].tolist() == expected["amount_at_risk"].tolist()
+
+
+def test_whatif_before_any_invoice_says_what_to_do(demo_db, app):
+    at = on_tab(app, "What-if report", as_of=date(2025, 1, 1))
+    assert not at.exception
+    assert "No overdue invoices as of 1 January 2025" in at.info[0].value
+
+
+def test_partner_view_shows_when_each_customer_stops(demo_db, app):
+    at = app("pages/dunning.py", partner=US_PARTNER)
+    assert not at.exception
+    customers = at.dataframe[0].value
+    late = customers[customers["customer_id"] == LATE].iloc[0]
+    assert late["stage_label"] == "Service stop (day 35)"
+    assert late["service_stopped"]
+
+
+def test_timeline_charts_the_next_45_days(demo_db, app):
+    at = on_tab(app, "Timeline")
+    assert not at.exception
+    timeline = reports.notice_timeline(demo_db, as_of=AS_OF)
+    assert len(at.get("vega_lite_chart")) == (1 if len(timeline) else 0)
+    assert len(at.dataframe[0].value) == len(timeline)
+
+
+def test_run_todays_dunning_writes_the_notices_once(demo_db, app):
+    expected = reports.whatif_report(demo_db, as_of=LATER)["totals"]["notices_due"]
+    assert expected
+    before = notices_written(demo_db)
+    at = app("pages/dunning.py", as_of=LATER)
+    next(b for b in at.button if b.label == "Run today's dunning").click().run()
+    assert not at.exception
+    assert metric(at, "Notices sent") == f"{expected}"
+    assert notices_written(demo_db) == before + 2 * expected  # customer and partner
+    next(b for b in at.button if b.label == "Run today's dunning").click().run()
+    assert metric(at, "Notices sent") == "0"
+    assert notices_written(demo_db) == before + 2 * expected
+
+
+def test_empty_store_says_how_to_load_data(empty_db, app):
+    at = app("pages/dunning.py")
+    assert not at.exception
+    assert "python -m bob demo" in at.info[0].value
+
+
+def test_whatif_csv_holds_every_overdue_invoice(demo_db):
+    rows = reports.whatif_csv(demo_db, as_of=LATER).decode().splitlines()
+    assert len(rows) - 1 == reports.whatif_report(demo_db, as_of=LATER)["totals"][
+        "overdue_invoices"]

@@ -1,0 +1,105 @@
+"""The notices page: the outbox, one email as it was rendered, and delivering pending ones."""
+
+import pytest
+from aiosmtpd.controller import Controller
+
+import bob
+from bob import notices, reports, store
+from tests.app.conftest import AS_OF, LATE
+from tests.notices.conftest import FlakyHandler, free_port
+
+SMTP_ENV = ("BOB_SMTP_HOST", "BOB_SMTP_PORT", "BOB_SMTP_SECURITY", "BOB_SMTP_USER",
+            "BOB_SMTP_PASSWORD", "BOB_SMTP_FROM")
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def deliver_button(at):
+    return next(b for b in at.button if b.label == "Deliver pending")
+
+
+@pytest.fixture
+def no_smtp(monkeypatch, tmp_path):
+    for name in SMTP_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml either
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real SMTP server on loopback, configured through the environment as in production."""
+    handler = FlakyHandler(refuse=0, reply="")
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    for name, value in {"BOB_SMTP_HOST": "127.0.0.1", "BOB_SMTP_PORT": str(controller.port),
+                        "BOB_SMTP_SECURITY": "none",
+                        "BOB_SMTP_FROM": "billing@vendor.example"}.items():
+        monkeypatch.setenv(name, value)
+    yield handler
+    controller.stop()
+
+
+def test_outbox_lists_the_emails_written_by_the_as_of_date(demo_db, app, no_smtp):
+    at = app("pages/notices.py")
+    assert not at.exception
+    written = notices.outbox(demo_db, as_of=AS_OF, limit=500)
+    assert metric(at, "Emails shown") == f"{len(written):,}"
+    assert metric(at, "Pending") == f"{(written['state'] == 'pending').sum():,}"
+
+
+def test_kind_filter_keeps_warnings_only(demo_db, app, no_smtp):
+    at = app("pages/notices.py")
+    at.selectbox(key="notices_kind").set_value("warning").run()
+    assert set(at.dataframe[0].value["kind"]) == {"Warning"}
+
+
+def test_customer_and_invoice_parameters_keep_one_invoices_emails(demo_db, app, no_smtp):
+    invoice = int(bob.ledger(demo_db, as_of=AS_OF, customer_ids=[LATE],
+                             statuses=["Overdue"])["number"].min())
+    at = app("pages/notices.py", customer=LATE, invoice=str(invoice))
+    shown = at.dataframe[0].value
+    expected = reports.invoice_emails(demo_db, number=invoice, customer_id=LATE, as_of=AS_OF)
+    assert shown["id"].tolist() == expected["id"].tolist()
+    assert set(shown["invoice_number"]) == {invoice}
+
+
+def test_an_email_reads_as_it_was_rendered(demo_db, app, no_smtp):
+    outbox_id = int(notices.outbox(demo_db, as_of=AS_OF, kind="warning", limit=1)["id"][0])
+    email = notices.read_email(demo_db, outbox_id)
+    at = app("pages/notices.py", email=str(outbox_id))
+    assert not at.exception
+    assert at.subheader[0].value == email.subject
+    assert at.code[0].value == email.text.rstrip()
+    assert at.get("html")[0].proto.body == email.html.strip()
+    assert email.recipient in at.markdown[1].value
+
+
+def test_deliver_pending_without_smtp_says_how_to_configure_it(demo_db, app, no_smtp):
+    at = app("pages/notices.py")
+    deliver_button(at).click().run()
+    assert not at.exception
+    assert "BOB_SMTP_HOST" in at.info[0].value
+    assert (notices.outbox(demo_db, limit=100_000)["state"] == "delivered").sum() == 0
+
+
+def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server):
+    # All but the newest five went out on an earlier delivery run.
+    store.write(demo_db, lambda con: con.execute(
+        "INSERT INTO deliveries (outbox_id, attempt, ok) SELECT id, 1, true FROM outbox "
+        "WHERE id <= (SELECT max(id) - 5 FROM outbox)"))
+    pending = notices.outbox(demo_db, delivered=False, limit=100_000)
+    assert len(pending) == 5
+    at = app("pages/notices.py")
+    assert "127.0.0.1" in at.caption[0].value
+    deliver_button(at).click().run()
+    assert not at.exception
+    assert len(smtp_server.received) == len(pending)
+    assert (notices.outbox(demo_db, limit=100_000)["state"] == "delivered").all()
+
+
+def test_empty_store_says_how_to_load_data(empty_db, app, no_smtp):
+    at = app("pages/notices.py")
+    assert not at.exception
+    assert "python -m bob demo" in at.info[0].value

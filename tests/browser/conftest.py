@@ -1,0 +1,252 @@
+"""The browser test's fixtures: a populated store, the real app on a loopback port, Chromium.
+
+The store is built once per session in a temp dir: the demo (bob.demo.build_demo) when it
+exists, plus a known cast imported through the bob API so the flows never depend on what
+the demo happened to generate: a US partner's customer that is not activated (the wizard's
+target) and, if the demo left none, customers billed months ago that are overdue today.
+
+The app is `streamlit run app.py` with BOB_DB pointing at that store; it is stopped (its
+whole process group) when the session ends. The browser is Debian's Chromium, driven by
+Playwright; without it the test is skipped, except in CI (BOB_REQUIRE_BROWSER=1), where a
+missing browser is a failure.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import bob
+from bob.months import first_of_next_month
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+HEALTH_TIMEOUT = 60.0
+
+# The wizard's target: a US partner's customer, not activated, with two subscriptions.
+PARTNER = {"id": "P-BRW-US", "name": "Harborview Telecom", "country": "US",
+           "email": "ops@harborview.example"}
+TARGET = {"id": "C-BRW-NEW", "partner_id": PARTNER["id"], "name": "Juniper Browser Clinic",
+          "state": "NY"}
+TARGET_SEATS = {"id": "S-BRW-SEATS", "customer_id": TARGET["id"], "product": "UC Business seat",
+                "quantity": 5, "price": "25.00"}
+TARGET_FAX = {"id": "S-BRW-FAX", "customer_id": TARGET["id"], "product": "Fax to email",
+              "quantity": 1, "price": "9.90"}
+# Billed from months ago and unpaid: overdue today (only when the demo left nothing overdue).
+LATE = [
+    {"id": "C-BRW-LATE1", "partner_id": PARTNER["id"], "name": "Bolt Browser Dental",
+     "state": "CA"},
+    {"id": "C-BRW-LATE2", "partner_id": PARTNER["id"], "name": "Crane Browser Logistics",
+     "state": "TX"},
+]
+LATE_SUBS = [
+    {"id": "S-BRW-LATE1", "customer_id": "C-BRW-LATE1", "product": "UC Business seat",
+     "quantity": 4, "price": "25.00"},
+    {"id": "S-BRW-LATE2", "customer_id": "C-BRW-LATE2", "product": "UC Business seat",
+     "quantity": 10, "price": "25.00"},
+]
+
+
+@dataclass(frozen=True)
+class Store:
+    db: Path
+    as_of: date  # the sidebar's default As of: today
+    target_id: str
+    target_name: str
+    seats: dict  # the target's subscription kept at BoB start and list price
+    fax: dict  # the target's subscription whose start date and price the wizard changes
+    used_demo: bool
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or skip (fail in CI) with the reason."""
+    path = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+    if path:
+        return path
+    reason = ("Chromium is not installed (/usr/bin/chromium; `apt-get install -y chromium`): "
+              "the browser test needs it")
+    if os.environ.get("BOB_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and BOB_REQUIRE_BROWSER=1 forbids skipping it.", pytrace=False)
+    pytest.skip(reason)
+
+
+def _build_demo(db: Path, as_of: date) -> bool:
+    try:
+        from bob.demo import build_demo
+    except ImportError:
+        return False
+    build_demo(db, customers=12, seed=7, as_of=as_of)
+    return True
+
+
+def _build_late_customers(db: Path, as_of: date) -> None:
+    """Two customers activated ~4 months ago, billed every month since, one small payment."""
+    bob.import_accounts(db, {"partners": [], "customers": LATE, "subscriptions": LATE_SUBS})
+    activated_on = as_of - timedelta(days=120)
+    start = first_of_next_month(activated_on)
+    for customer, email in (("C-BRW-LATE1", "ap@bolt.example"),
+                            ("C-BRW-LATE2", "ap@crane.example")):
+        bob.activate(db, bob.ActivationRequest(customer, start, email), as_of=activated_on)
+    month = start
+    while month <= as_of:
+        bob.bill_run(db, month, as_of=month)
+        month = first_of_next_month(month)
+    bob.record_payment(db, bob.PaymentRequest("C-BRW-LATE1", Decimal("40.00"), "ACH",
+                                              start + timedelta(days=20), "BRW-1"),
+                       as_of=as_of)
+    bob.run_dunning(db, as_of=as_of)
+
+
+def build_store(db: Path, as_of: date) -> Store:
+    used_demo = _build_demo(db, as_of)
+    bob.import_accounts(db, {"partners": [PARTNER], "customers": [TARGET],
+                             "subscriptions": [TARGET_SEATS, TARGET_FAX]})
+    if len(bob.whatif(db, as_of=as_of + timedelta(days=40))) == 0:
+        _build_late_customers(db, as_of)
+    assert len(bob.whatif(db, as_of=as_of + timedelta(days=40))) > 0
+    return Store(db=db, as_of=as_of, target_id=TARGET["id"], target_name=TARGET["name"],
+                 seats=TARGET_SEATS, fax=TARGET_FAX, used_demo=used_demo)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class App:
+    url: str
+    store: Store
+    log: Path
+
+
+@contextmanager
+def streamlit_server(db: Path, log_path: Path, prepare=lambda: None):
+    """`streamlit run app.py` on a free loopback port with BOB_DB=db; yields its URL once
+    /_stcore/health answers "ok", and stops its whole process group on exit.
+
+    `prepare` runs while Streamlit starts (the app opens the store only when a browser
+    asks for a page); the health check waits up to HEALTH_TIMEOUT after it.
+    """
+    port = _free_port()
+    env = {**os.environ, "BOB_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py",
+               "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               # No "source file changed" prompts or reloads while the test drives the app.
+               "--server.fileWatcherType", "none"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        prepare()
+        deadline = time.monotonic() + HEALTH_TIMEOUT
+        while not _healthy(f"{url}/_stcore/health"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Streamlit did not answer /_stcore/health within "
+                            f"{HEALTH_TIMEOUT:.0f} s (exit code {process.poll()}):\n"
+                            + log_path.read_text(errors="replace")[-3000:], pytrace=False)
+            time.sleep(0.25)
+        yield url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory) -> App:
+    """The app against a store built for the session (built while Streamlit starts)."""
+    chromium_path()  # skip (or fail in CI) before spending time on the store and the server
+    workdir = tmp_path_factory.mktemp("browser")
+    db, log_path = workdir / "bob.duckdb", workdir / "streamlit.log"
+    built: list[Store] = []
+    with streamlit_server(db, log_path, lambda: built.append(build_store(db, date.today()))) \
+            as url:
+        yield App(url=url, store=built[0], log=log_path)
+
+
+@pytest.fixture(scope="session")
+def bob_store(app) -> Store:
+    return app.store
+
+
+@pytest.fixture
+def fresh_app_url(app, tmp_path):
+    """A second server on the same store that no browser has visited yet."""
+    with streamlit_server(app.store.db, tmp_path / "streamlit.log") as url:
+        yield url
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
+                                              headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser, app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  base_url=app.url, locale="en-US")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+    app_log = app.log.read_text(errors="replace")
+    assert "Traceback" not in app_log, f"The app logged an error:\n{app_log[-4000:]}"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    return SCREENSHOTS

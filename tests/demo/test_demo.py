@@ -1,0 +1,263 @@
+"""The demo store: a year of history that reads like a real one and keeps the ledger's rules.
+
+One demo is built for the module (120 customers, as of 18 March 2026); the determinism and
+refusal tests build or copy their own.
+"""
+
+import shutil
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+import bob
+from bob import store
+from bob.demo import build_demo
+from bob.store import reports as reports_sql
+
+AS_OF = date(2026, 3, 18)
+CUSTOMERS = 120
+SEED = 7
+STAGES = {"reminder_5", "reminder_10", "reminder_15", "reminder_25", "warning_30", "stop_35"}
+# Key tables, each in the order of its key: what "the same store" means.
+DIGESTED = {"partners": "id", "customers": "id", "subscriptions": "id",
+            "activations": "customer_id", "bob_subscriptions": "subscription_id",
+            "invoices": "number", "invoice_lines": "invoice_number, line_no",
+            "payments": "id", "allocations": "id", "notices": "invoice_number, stage",
+            "service_events": "id", "outbox": "id"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "bob.duckdb"
+    summary = build_demo(db, customers=CUSTOMERS, seed=SEED, as_of=AS_OF)
+    return db, summary
+
+
+@pytest.fixture(scope="module")
+def db(demo):
+    return demo[0]
+
+
+def rows(db, sql: str, params=None) -> list[dict]:
+    return store.read(db, lambda con: store.records(con, sql, params))
+
+
+def value(db, sql: str, params=None):
+    return store.read(db, lambda con: con.execute(sql, params).fetchone()[0])
+
+
+def digest(db) -> dict[str, str]:
+    return store.read(db, lambda con: {
+        table: con.execute(f"SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY {key})) "
+                           f"FROM {table} t").fetchone()[0]
+        for table, key in DIGESTED.items()})
+
+
+def test_summary_counts_what_the_store_holds(demo):
+    db, summary = demo
+    assert summary["customers"] == CUSTOMERS
+    assert summary["partners"] == value(db, "SELECT count(*) FROM partners")
+    assert summary["invoices"] == value(db, "SELECT count(*) FROM invoices WHERE kind = 'invoice'")
+    assert summary["payments"] == value(db, "SELECT count(*) FROM payments")
+    assert summary["notices"] == value(db, "SELECT count(*) FROM notices")
+    assert summary["services_stopped"] > 0
+    assert summary["seconds"] >= 0
+
+
+def test_about_one_partner_per_ten_customers_most_in_the_us(db):
+    countries = [r["country"] for r in rows(db, "SELECT country FROM partners")]
+    assert len(countries) == 12
+    assert 0 < sum(c != "US" for c in countries) < countries.count("US")
+
+
+def test_partners_outside_the_us_have_customers_but_none_activated(db):
+    abroad = rows(db, """
+        SELECT p.id, count(c.id) AS customers, count(a.customer_id) AS activated
+        FROM partners p JOIN customers c ON c.partner_id = p.id
+        LEFT JOIN activations a ON a.customer_id = c.id
+        WHERE p.country <> 'US' GROUP BY p.id""")
+    assert abroad and all(r["customers"] > 0 and r["activated"] == 0 for r in abroad)
+
+
+def test_us_customers_are_mostly_in_states_with_a_tax_rate(db):
+    share = value(db, """
+        SELECT avg((c.state IN (SELECT state FROM tax_rates))::INTEGER)
+        FROM customers c JOIN partners p ON p.id = c.partner_id WHERE p.country = 'US'""")
+    assert share > 0.7
+
+
+def test_customers_have_one_to_five_uc_subscriptions_about_three_on_average(db):
+    counts = rows(db, "SELECT customer_id, count(*) AS n, count(DISTINCT product) AS products "
+                      "FROM subscriptions GROUP BY customer_id")
+    assert len(counts) == CUSTOMERS
+    assert all(1 <= r["n"] <= 5 and r["products"] == r["n"] for r in counts)
+    assert 2.5 <= sum(r["n"] for r in counts) / len(counts) <= 3.5
+    seats = value(db, "SELECT count(*) FROM subscriptions WHERE product LIKE 'UC % seat'")
+    assert seats == CUSTOMERS
+
+
+def test_activations_respect_the_rule_start_after_the_month_of_activation(db):
+    broken = value(db, """
+        SELECT count(*) FROM activations
+        WHERE start_date < date_trunc('month', activated_on) + INTERVAL 1 MONTH
+           OR activated_on > ?""", [AS_OF])
+    assert broken == 0
+    assert value(db, """
+        SELECT count(*) FROM bob_subscriptions b JOIN activations a USING (customer_id)
+        WHERE b.start_date < a.start_date""") == 0
+
+
+def test_the_oldest_customers_have_twelve_months_of_invoices(db):
+    assert value(db, "SELECT count(DISTINCT billing_month) FROM invoices") == 12
+    assert value(db, """
+        SELECT max(n) FROM (SELECT count(*) AS n FROM invoices
+                            WHERE kind = 'invoice' GROUP BY customer_id)""") == 12
+
+
+def test_mid_month_starts_have_a_prorated_first_invoice(db):
+    prorated = rows(db, """
+        SELECT l.days, l.days_in_month, a.start_date, i.billing_month
+        FROM invoice_lines l JOIN invoices i ON i.number = l.invoice_number
+        JOIN activations a ON a.customer_id = i.customer_id
+        WHERE i.kind = 'invoice' AND l.days < l.days_in_month""")
+    assert prorated
+    assert any(r["billing_month"] == r["start_date"].replace(day=1) for r in prorated)
+
+
+def test_some_activations_changed_a_price_or_a_start_date(db):
+    assert value(db, """
+        SELECT count(*) FROM bob_subscriptions b JOIN subscriptions s ON s.id = b.subscription_id
+        WHERE b.price < s.price""") > 0
+    assert value(db, """
+        SELECT count(*) FROM bob_subscriptions b JOIN activations a USING (customer_id)
+        WHERE b.start_date > a.start_date""") > 0
+
+
+def test_some_activations_are_scheduled_for_next_month_and_some_customers_not_activated(db):
+    listed = bob.customers(db, as_of=AS_OF)
+    statuses = set(listed["bob_status"])
+    assert {"Active", "Scheduled", "Not activated"} <= statuses
+    assert value(db, "SELECT count(*) FROM activations WHERE start_date = ?",
+                 [date(2026, 4, 1)]) > 0
+    assert value(db, "SELECT count(*) FROM invoices WHERE billing_month > ?", [AS_OF]) == 0
+
+
+def test_invoice_numbers_are_gapless(db):
+    low, high, count = store.read(db, lambda con: con.execute(
+        "SELECT min(number), max(number), count(*) FROM invoices").fetchone())
+    assert (low, high) == (1, count)
+
+
+def test_every_stage_has_been_sent_and_the_outage_left_skipped_reminders(db):
+    sent = rows(db, "SELECT DISTINCT stage FROM notices WHERE outcome = 'sent'")
+    assert {r["stage"] for r in sent} == STAGES
+    assert value(db, "SELECT count(*) FROM notices WHERE outcome = 'skipped'") > 0
+    assert value(db, "SELECT max(decided_on) FROM notices") <= AS_OF
+
+
+def test_on_as_of_customers_stand_at_a_reminder_and_at_the_stop(db):
+    # Every month's invoices share one due date, so one date shows one reminder step.
+    stages = set(bob.whatif(db, as_of=AS_OF)["stage"])
+    assert "reminder_15" in stages and "stop_35" in stages
+
+
+def test_within_a_month_of_as_of_every_stage_is_reached_if_nothing_is_paid(db):
+    reached = set()
+    for days in range(0, 36, 5):
+        reached |= set(bob.whatif(db, as_of=AS_OF + timedelta(days=days))["stage"])
+    assert reached >= STAGES
+
+
+def test_services_were_stopped_and_some_restored_after_paying(db):
+    listed = bob.customers(db, as_of=AS_OF)
+    assert (listed["bob_status"] == "Service stopped").any()
+    restored = rows(db, """
+        SELECT r.customer_id, r.on_date,
+               (SELECT max(on_date) FROM service_events s
+                WHERE s.customer_id = r.customer_id AND s.event = 'stopped'
+                  AND s.id < r.id) AS stopped_on,
+               (SELECT max(receipt_date) FROM payments y
+                WHERE y.customer_id = r.customer_id AND y.receipt_date <= r.on_date) AS paid_on
+        FROM service_events r WHERE r.event = 'restored'""")
+    assert restored
+    assert all(r["stopped_on"] <= r["paid_on"] <= r["on_date"] for r in restored)
+
+
+def test_canceled_invoices_each_have_a_cancellation_summing_to_zero_line_by_line(db):
+    pairs = rows(db, """
+        SELECT o.number, c.number AS cancellation, o.total + c.total AS total,
+               (SELECT count(*) FROM allocations a WHERE a.invoice_number = o.number) AS paid
+        FROM invoices c JOIN invoices o ON o.number = c.cancels""")
+    assert len(pairs) >= 3
+    assert all(p["total"] == 0 and p["paid"] == 0 for p in pairs)
+    assert value(db, """
+        SELECT count(*) FROM invoices c
+        JOIN invoice_lines lc ON lc.invoice_number = c.number
+        FULL JOIN invoice_lines lo ON lo.invoice_number = c.cancels AND lo.line_no = lc.line_no
+        WHERE c.kind = 'cancellation'
+          AND (lo.amount IS NULL OR lo.amount + lc.amount <> 0
+               OR lo.subscription_id <> lc.subscription_id)""") == 0
+    statuses = {bob.invoice_detail(db, p["number"], as_of=AS_OF)["invoice"]["status"]
+                for p in pairs}
+    assert statuses == {"Invoice Canceled"}
+
+
+def test_some_invoices_are_partly_paid_and_some_payments_keep_a_balance(db):
+    assert value(db, "SELECT count(*) FROM invoice_state(?) WHERE is_open AND paid > 0",
+                 [AS_OF]) > 0
+    payments = store.read(db, lambda con: reports_sql.payments(con, AS_OF))
+    assert (payments["balance"] > 0).any()
+    assert set(payments["method"]) <= set(bob.METHODS)
+
+
+def test_no_payment_is_dated_after_as_of_nor_applied_before_it_was_received(db):
+    assert value(db, "SELECT max(receipt_date) FROM payments") <= AS_OF
+    assert value(db, """
+        SELECT count(*) FROM allocations a JOIN payments y ON y.id = a.payment_id
+        JOIN invoices i ON i.number = a.invoice_number
+        WHERE a.applied_on < y.receipt_date OR a.applied_on < i.issue_date
+           OR a.applied_on > ? OR i.customer_id <> y.customer_id""", [AS_OF]) == 0
+
+
+def test_invoice_totals_less_allocations_equal_each_customers_open_balance(db):
+    ledger = {r["customer_id"]: r["owed"] for r in rows(db, """
+        SELECT i.customer_id, sum(i.total) - coalesce(sum(a.amount), 0) AS owed
+        FROM invoices i LEFT JOIN (SELECT invoice_number, sum(amount) AS amount
+                                   FROM allocations GROUP BY 1) a ON a.invoice_number = i.number
+        GROUP BY i.customer_id""")}
+    listed = bob.customers(db, as_of=AS_OF)
+    open_balance = dict(zip(listed["customer_id"], listed["open_balance"], strict=True))
+    summed = {r["customer_id"]: r["balance"] for r in rows(
+        db, "SELECT customer_id, sum(balance) AS balance FROM invoice_state(?) GROUP BY 1",
+        [AS_OF])}
+    assert ledger and all(owed == open_balance[c] == summed[c] for c, owed in ledger.items())
+    assert value(db, "SELECT count(*) FROM invoice_state(?) WHERE balance < 0 "
+                     "AND kind = 'invoice'", [AS_OF]) == 0
+
+
+def test_each_payment_is_its_allocations_plus_its_balance(db):
+    payments = store.read(db, lambda con: reports_sql.payments(con, AS_OF))
+    assert (payments["amount"] == payments["allocated"] + payments["balance"]).all()
+    assert (payments["balance"] >= Decimal(0)).all()
+
+
+def test_the_same_seed_and_as_of_give_the_same_store(db, tmp_path):
+    again = tmp_path / "again.duckdb"
+    build_demo(again, customers=CUSTOMERS, seed=SEED, as_of=AS_OF)
+    expected = digest(db)
+    assert all(expected.values()) and digest(again) == expected
+
+
+def test_refuses_a_store_that_already_has_customers(db, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(db, copy)
+    before = digest(copy)
+    with pytest.raises(bob.BobError, match="already holds 120 customers"):
+        build_demo(copy, customers=50, seed=SEED, as_of=AS_OF)
+    assert digest(copy) == before
+
+
+def test_refuses_a_demo_too_small_to_show_anything(tmp_path):
+    with pytest.raises(bob.BobError, match="at least 10 customers"):
+        build_demo(tmp_path / "tiny.duckdb", customers=3, as_of=AS_OF)

@@ -1,0 +1,52 @@
+"""The app and the cron job share one store file: DuckDB lets one process hold it at a time, so
+each unit of work opens the file, closes it, and waits for the lock when the other has it."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import bob
+from tests.conftest import with_december_invoice
+
+PROJECT = Path(bob.__file__).resolve().parent.parent
+DAYS = 20
+
+# The cron side: bill January on its first day and run the daily job every day from then on,
+# saying so after each run without waiting for anyone.
+WRITER = f"""
+import sys
+from datetime import date, timedelta
+import bob
+
+db = sys.argv[1]
+bob.bill_run(db, date(2027, 1, 1), as_of=date(2027, 1, 1), actor="cron")
+for n in range({DAYS}):
+    bob.run_dunning(db, as_of=date(2027, 1, 1) + timedelta(days=n), actor="cron")
+    print("ran", n, flush=True)
+"""
+
+
+def test_the_app_reads_while_the_cron_job_writes_and_every_write_lands(prebuilt):
+    scenario = prebuilt(with_december_invoice)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(scenario.db)], cwd=PROJECT,
+                              env={**os.environ, "PYTHONPATH": str(PROJECT)}, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    read_rows = []
+    try:
+        for _ in writer.stdout:  # one app read per cron run, racing the cron job's next run
+            read_rows.append(len(bob.ledger(scenario.db, as_of=date(2027, 1, 20))))
+            read_rows.append(len(bob.aging(scenario.db, as_of=date(2027, 1, 20))))
+    finally:
+        _, errors = writer.communicate(timeout=120)
+
+    assert writer.returncode == 0, errors
+    assert len(read_rows) == 2 * DAYS
+    assert all(rows >= 1 for rows in read_rows)  # every read saw the December invoice
+    runs = scenario.rows("SELECT action, count(*) AS n FROM audit_log WHERE actor = 'cron' "
+                         "GROUP BY action ORDER BY action")
+    assert runs == [{"action": "bill-run", "n": 1}, {"action": "dunning", "n": DAYS}]
+    notices = scenario.rows("SELECT stage FROM notices WHERE outcome = 'sent' "
+                            "AND invoice_number = 1 ORDER BY decided_on")
+    assert [row["stage"] for row in notices] == ["reminder_5", "reminder_10", "reminder_15"]
