@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 import bob
-from bob import store
+from bob import overview, store
 
 AS_OF = "as_of"
 
@@ -78,7 +78,7 @@ def has_data() -> bool:
     """False on a store with no customers: pages then say how to load the demo."""
     if not db_path().exists():
         return False
-    return len(load(bob.customers, as_of=as_of(), limit=1)) > 0
+    return load(overview.has_customers)
 
 
 NO_DATA = ("The store is empty. Create demo data with `python -m bob demo`, or import your "
