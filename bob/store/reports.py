@@ -13,6 +13,7 @@ import pandas as pd
 
 from bob.store import frame
 from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE
+from bob.store.overview import CUSTOMER_STATUS
 
 PROJECTED = f"""
 {SCHEDULE_CTE}, {OPEN}, {HISTORY},
@@ -114,18 +115,13 @@ def customers(con: duckdb.DuckDBPyConnection, as_of: date, search: str | None = 
                    sum(balance) FILTER (is_open)::DECIMAL(18, 2) AS open_balance,
                    sum(balance) FILTER (is_open AND days_overdue > 0)::DECIMAL(18, 2) AS overdue
             FROM invoice_state($as_of) GROUP BY customer_id
-        ), listed AS (
+        ), {CUSTOMER_STATUS}, listed AS (
             SELECT c.id AS customer_id, c.name AS customer_name, c.state,
                    p.id AS partner_id, p.name AS partner_name, p.country AS partner_country,
-                   CASE WHEN a.customer_id IS NULL THEN 'Not activated'
-                        WHEN v.last_event = 'stopped' THEN 'Service stopped'
-                        WHEN a.start_date > $as_of THEN 'Scheduled'
-                        ELSE 'Active' END AS bob_status,
-                   a.start_date AS bob_start, a.billing_email,
+                   s.bob_status, s.bob_start, s.billing_email,
                    coalesce(b.open_balance, 0) AS open_balance, coalesce(b.overdue, 0) AS overdue
             FROM customers c JOIN partners p ON p.id = c.partner_id
-            LEFT JOIN activations a ON a.customer_id = c.id AND a.activated_on <= $as_of
-            LEFT JOIN service_state($as_of) v ON v.customer_id = c.id
+            JOIN customer_status s ON s.customer_id = c.id
             LEFT JOIN balances b ON b.customer_id = c.id
         )
         SELECT * FROM listed
