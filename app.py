@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from bob import store
 from pages import common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
@@ -19,4 +20,6 @@ PAGES = [
 
 page = st.navigation(PAGES)
 common.sidebar()
-page.run()
+# A rerun's reads share one open store instead of each starting the database again.
+with store.session(common.db_path()):
+    page.run()

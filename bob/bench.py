@@ -2,8 +2,10 @@
 
 Builds a demo store of N customers, then measures each item as the median of 5 runs (with
 min and max): a month's bill run, the dunning decision (dry run) and a real dunning day, the
-aging and what-if reports against a plain-pandas baseline over the same data, each page's
-rerun in Streamlit's AppTest, and the peak memory of the run. Writes work that must not stay
+aging and what-if reports against a plain-pandas baseline that computes the same reports
+from the same ledger (the reports timed on the open store, as a page rerun runs them, since
+the baseline's frames are in memory too; opening the store is reported as its own row), each
+page's rerun in Streamlit's AppTest, and the peak memory of the run. Writes work that must not stay
 (bill run, dunning day) inside a transaction that is rolled back, so every run sees the same
 store. Prints a markdown table and writes the same as JSON to bench/results/.
 """
@@ -42,7 +44,7 @@ def measure(work: Callable[[], object], runs: int = RUNS) -> dict:
 
 
 def _load_frames(db) -> dict[str, pd.DataFrame]:
-    """The ledger as plain pandas (money in integer cents), for the baseline."""
+    """The ledger and accounts as plain pandas (money in integer cents), for the baseline."""
     def work(con):
         return {
             "invoices": con.execute(
@@ -53,6 +55,10 @@ def _load_frames(db) -> dict[str, pd.DataFrame]:
                 "FROM allocations").df(),
             "notices": con.execute(
                 "SELECT invoice_number, stage, outcome, decided_on FROM notices").df(),
+            "service_events": con.execute(
+                "SELECT id, customer_id, event, on_date FROM service_events").df(),
+            "customers": con.execute("SELECT id, name, partner_id FROM customers").df(),
+            "partners": con.execute("SELECT id, name FROM partners").df(),
         }
     return store.read(db, work)
 
@@ -65,7 +71,7 @@ def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataF
     paid = allocations[allocations["applied_on"] <= day].groupby("invoice_number")["amount"].sum()
     canceled = issued.loc[issued["kind"] == "cancellation", "cancels"]
     open_ = issued[(issued["kind"] == "invoice") & ~issued["number"].isin(canceled)].copy()
-    open_["balance"] = open_["total"] - open_["number"].map(paid).fillna(0)
+    open_["balance"] = open_["total"] - open_["number"].map(paid).fillna(0).astype("int64")
     open_ = open_[open_["balance"] > 0]
     open_["days"] = (day - open_["due_date"]).dt.days.clip(lower=0)
     notices = frames["notices"]
@@ -80,20 +86,44 @@ def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataF
     rank = np.where(not_yet_stopped, rank - 1, rank)
     names = np.array(["none", *[s.stage for s in SCHEDULE]])
     open_["stage"] = names[rank]
+    open_["stage_rank"] = rank
     open_["stop_on"] = stop_on
     return open_
 
 
 def pandas_aging(frames, as_of: date) -> pd.DataFrame:
+    """bob.store.reports.AGING in pandas: bucket and stage, invoices and amount (cents)."""
     projected = _pandas_projection(frames, as_of)
-    buckets = pd.cut(projected["days"], [-1, 0, 30, 60, 90, np.inf],
-                     labels=["current", "1-30", "31-60", "61-90", "90+"])
-    return projected.groupby([buckets, "stage"], observed=True)["balance"].agg(["count", "sum"])
+    projected["bucket"] = pd.cut(projected["days"], [-1, 0, 30, 60, 90, np.inf],
+                                 labels=["current", "1-30", "31-60", "61-90", "90+"])
+    grouped = projected.groupby(["bucket", "stage", "stage_rank"], observed=True).agg(
+        invoices=("number", "size"), amount=("balance", "sum"), first_day=("days", "min"))
+    return (grouped.reset_index().sort_values(["first_day", "stage_rank"])
+            .drop(columns="first_day").reset_index(drop=True))
 
 
 def pandas_whatif(frames, as_of: date) -> pd.DataFrame:
+    """bob.store.reports.WHATIF in pandas: every overdue invoice with its customer, partner,
+    projected stage, stop date, stopped service and risk (money in cents)."""
     projected = _pandas_projection(frames, as_of)
-    return projected[projected["days"] > 0].sort_values(["customer_id", "number"])
+    overdue = projected[projected["days"] > 0]
+    events = frames["service_events"]
+    events = events[events["on_date"] <= pd.Timestamp(as_of)].sort_values("id")
+    last_event = events.groupby("customer_id")["event"].last()
+    stopped = last_event.index[last_event == "stopped"]
+    customers = frames["customers"].rename(columns={"id": "customer_id", "name": "customer_name"})
+    partners = frames["partners"].rename(columns={"id": "partner_id", "name": "partner_name"})
+    warning_rank = next(i for i, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
+    report = (overdue.merge(customers, on="customer_id").merge(partners, on="partner_id")
+              .rename(columns={"number": "invoice_number", "days": "days_overdue",
+                               "stop_on": "service_stops_on"}))
+    report["service_stopped"] = report["customer_id"].isin(stopped)
+    report["at_risk"] = report["stage_rank"] >= warning_rank
+    columns = ["partner_id", "partner_name", "customer_id", "customer_name", "invoice_number",
+               "due_date", "days_overdue", "balance", "stage", "stage_rank",
+               "service_stops_on", "service_stopped", "at_risk"]
+    return (report[columns].sort_values(["partner_id", "customer_id", "invoice_number"])
+            .reset_index(drop=True))
 
 
 def peak_rss_mb() -> float:
@@ -129,8 +159,11 @@ def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
     rows["dunning_day"] = measure(lambda: store.preview(
         db, lambda con: dunning.run_in(con, next_day, dry_run=False, actor="bench")))
     say("reports ...")
-    rows["aging"] = measure(lambda: dunning.aging(db, as_of=as_of))
-    rows["whatif"] = measure(lambda: dunning.whatif(db, as_of=as_of))
+    # Timed as a page rerun runs them, on the store it has open; opening it is its own row.
+    rows["store_open"] = measure(lambda: store.read(db, lambda con: None))
+    with store.session(db):
+        rows["aging"] = measure(lambda: dunning.aging(db, as_of=as_of))
+        rows["whatif"] = measure(lambda: dunning.whatif(db, as_of=as_of))
     frames = _load_frames(db)
     rows["aging_pandas"] = measure(lambda: pandas_aging(frames, as_of))
     rows["whatif_pandas"] = measure(lambda: pandas_whatif(frames, as_of))
@@ -164,10 +197,13 @@ def verdicts(result: dict) -> list[tuple[str, str, str, str]]:
     timed("dunning decision, all invoices (dry run)", work["dunning_decision"],
           TARGETS_MS["dunning_decision"], "<= 0.5 s")
     out.append(("one dunning day, outbox written", _ms(work["dunning_day"]), "(reported)", "-"))
+    out.append(("opening the store (once per page rerun)", _ms(work["store_open"]),
+                "(reported)", "-"))
     for report in ("aging", "whatif"):
         ms, base = work[report]["median_ms"], work[f"{report}_pandas"]["median_ms"]
         ratio = base / ms if ms else float("inf")
-        out.append((f"{report} report (pandas {base:,.1f} ms: {ratio:.1f}x)", _ms(work[report]),
+        out.append((f"{report} report, store open (pandas {base:,.1f} ms: {ratio:.1f}x)",
+                    _ms(work[report]),
                     "<= 50 ms and >= 5x pandas",
                     "PASS" if ms <= TARGETS_MS[report] and ratio >= PANDAS_RATIO else "MISS"))
     for page, timing in result["pages"].items():

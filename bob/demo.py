@@ -29,6 +29,7 @@ from bob.dunning import run_in as _run_dunning
 from bob.errors import BobError
 from bob.months import first_of_month, first_of_next_month
 from bob.store import invoices as invoices_sql
+from bob.store import receivables
 
 ACTOR = "demo"
 HISTORY_MONTHS = 12
@@ -252,6 +253,7 @@ def _build(con, customers: int, seed: int, as_of: date, report) -> dict:
         bill_in(con, month, month, ACTOR)
         _cancel(con, seed, month, as_of, cancel_counts[index])
         _collect(con, seed, month, last)
+        receivables.sync(con)  # dunning reads what is open
         for day in _dunning_days(month, last, as_of):
             _run_dunning(con, day, False, ACTOR)
     report(0.97, "Counting")

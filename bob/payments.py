@@ -14,7 +14,7 @@ from bob import store
 from bob.errors import BobError
 from bob.money import CENT
 from bob.months import long_date
-from bob.store import accounts
+from bob.store import accounts, receivables
 from bob.store import dunning as dunning_sql
 from bob.store import payments as payments_sql
 
@@ -62,6 +62,7 @@ def apply_payment(con, request: PaymentRequest, as_of: date, actor: str) -> dict
     payment_id = payments_sql.insert_payment(con, request.customer_id, request.amount, method,
                                              request.receipt_date, request.reference)
     payments_sql.allocate_payment(con, payment_id, list(request.invoices), request.receipt_date)
+    receivables.sync(con)  # the restore below reads what is still open
     restored = dunning_sql.restore_services(con, as_of, customer_id=request.customer_id)
     head, allocations = payments_sql.payment_detail(con, payment_id)
     store.audit(con, actor, "pay", f"payment:{payment_id}",

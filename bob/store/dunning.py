@@ -15,19 +15,20 @@ SCHEDULE_CTE = "schedule AS (SELECT unnest($schedule, recursive := true))"
 
 OPEN = """
 open AS (
-    SELECT number AS invoice_number, customer_id, due_date, balance, days_overdue
-    FROM invoice_state($as_of) WHERE is_open
+    SELECT invoice_number, customer_id, due_date, balance, days_overdue
+    FROM open_invoices($as_of)
 )"""
 
-# Notices already decided and warnings actually sent, for the open invoices.
+# Notices already decided for the open invoices, and warnings actually sent.
 HISTORY = """
 history AS (
     SELECT n.invoice_number, n.stage, n.outcome, n.decided_on, s.rank, s.action
     FROM notices n JOIN schedule s ON s.stage = n.stage
     WHERE n.invoice_number IN (SELECT invoice_number FROM open)
 ), warned AS (
-    SELECT invoice_number, decided_on AS warned_on FROM history
-    WHERE action = 'warning' AND outcome = 'sent'
+    SELECT n.invoice_number, n.decided_on AS warned_on
+    FROM notices n JOIN schedule s ON s.stage = n.stage
+    WHERE s.action = 'warning' AND n.outcome = 'sent'
 )"""
 
 DECIDE = f"""
@@ -84,12 +85,15 @@ FROM service_state($as_of) v
 WHERE v.last_event = 'stopped'
   AND ($customer_id IS NULL OR v.customer_id = $customer_id)
   AND NOT EXISTS (
-      SELECT 1 FROM invoice_state($as_of) s
-      WHERE s.customer_id = v.customer_id AND s.is_open AND s.days_overdue > 0)
+      SELECT 1 FROM open_invoices($as_of) s
+      WHERE s.customer_id = v.customer_id AND s.days_overdue > 0)
 """
 
 
 def schedule_params(schedule, as_of: date) -> dict:
+    # The projections count the steps reached, which needs the steps in ascending days.
+    if [s.days for s in schedule] != sorted(s.days for s in schedule):
+        raise ValueError("the dunning schedule must list its steps in ascending days")
     steps = [{"stage": s.stage, "days": s.days, "action": s.action, "rank": rank}
              for rank, s in enumerate(schedule, start=1)]
     warning = next(s.days for s in schedule if s.action == "warning")

@@ -1,5 +1,6 @@
 """SQL of the reports: aging, the what-if overdue projection, the notice timeline, partner
-exposure, payments and customers. Each is one set-based query over `invoice_state`.
+exposure, payments and customers. Each is one set-based query over
+`open_invoices` (bob.store.receivables) or `invoice_state`.
 
 Projection rule (what-if and aging): nothing more is paid and the daily job runs every day,
 so an open invoice stands at the highest schedule step its days overdue reach; the stop step
@@ -20,12 +21,15 @@ PROJECTED = f"""
 projected AS (
     SELECT o.*, coalesce(w.warned_on + $stop_after_warning, o.due_date + $stop_days) AS stop_on
     FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number
-), staged AS (
-    SELECT p.*, max_by(s.stage, s.rank) AS stage, coalesce(max(s.rank), 0) AS stage_rank
+), ranked AS (
+    -- The steps reached, counted in the schedule list itself (ascending days): no join.
+    SELECT p.*, length(list_filter($schedule, lambda s: s.days <= p.days_overdue
+                                   AND (s.action <> 'stop' OR p.stop_on <= $as_of)))
+                    AS stage_rank
     FROM projected p
-    LEFT JOIN schedule s ON s.days <= p.days_overdue
-        AND (s.action <> 'stop' OR p.stop_on <= $as_of)
-    GROUP BY ALL
+), staged AS (
+    SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage
+    FROM ranked
 )"""
 
 AGING = f"""
@@ -111,10 +115,9 @@ def customers(con: duckdb.DuckDBPyConnection, as_of: date, search: str | None = 
     return frame(con,
         f"""
         WITH balances AS (
-            SELECT customer_id,
-                   sum(balance) FILTER (is_open)::DECIMAL(18, 2) AS open_balance,
-                   sum(balance) FILTER (is_open AND days_overdue > 0)::DECIMAL(18, 2) AS overdue
-            FROM invoice_state($as_of) GROUP BY customer_id
+            SELECT customer_id, sum(balance)::DECIMAL(18, 2) AS open_balance,
+                   sum(balance) FILTER (days_overdue > 0)::DECIMAL(18, 2) AS overdue
+            FROM open_invoices($as_of) GROUP BY customer_id
         ), {CUSTOMER_STATUS}, listed AS (
             SELECT c.id AS customer_id, c.name AS customer_name, c.state,
                    p.id AS partner_id, p.name AS partner_name, p.country AS partner_country,

@@ -9,6 +9,8 @@ import threading
 
 import duckdb
 
+from bob.store import receivables
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: the whole first schema
     """
@@ -214,6 +216,8 @@ MIGRATIONS: tuple[str, ...] = (
         details VARCHAR NOT NULL
     );
     """,
+    # 2: receivables, so open-invoice questions skip what is settled
+    receivables.MIGRATION,
 )
 
 

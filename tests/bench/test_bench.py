@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = ("month bill run", "dunning decision", "one dunning day", "aging report",
-        "whatif report", "page rerun: overview", "page rerun: customers",
+ROWS = ("month bill run", "dunning decision", "one dunning day", "opening the store",
+        "aging report", "whatif report", "page rerun: overview", "page rerun: customers",
         "page rerun: subscriptions", "page rerun: invoices", "page rerun: payments",
         "page rerun: dunning", "page rerun: notices", "peak RSS")
 

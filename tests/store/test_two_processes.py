@@ -1,6 +1,7 @@
 """The app and the cron job share one store file: DuckDB lets one process hold it at a time, so
 each unit of work opens the file, closes it, and waits for the lock when the other has it."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -28,11 +29,15 @@ for n in range({DAYS}):
 """
 
 
+def start_cron_job(db) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(db)], cwd=PROJECT,
+                            env={**os.environ, "PYTHONPATH": str(PROJECT)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 def test_the_app_reads_while_the_cron_job_writes_and_every_write_lands(prebuilt):
     scenario = prebuilt(with_december_invoice)
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(scenario.db)], cwd=PROJECT,
-                              env={**os.environ, "PYTHONPATH": str(PROJECT)}, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = start_cron_job(scenario.db)
     read_rows = []
     try:
         for _ in writer.stdout:  # one app read per cron run, racing the cron job's next run
@@ -50,3 +55,28 @@ def test_the_app_reads_while_the_cron_job_writes_and_every_write_lands(prebuilt)
     notices = scenario.rows("SELECT stage FROM notices WHERE outcome = 'sent' "
                             "AND invoice_number = 1 ORDER BY decided_on")
     assert [row["stage"] for row in notices] == ["reminder_5", "reminder_10", "reminder_15"]
+
+
+def setting(db, name: str) -> str:
+    return bob.store.read(db, lambda con: con.execute(
+        "SELECT current_setting(?)", [name]).fetchone()[0])
+
+
+def test_units_of_work_in_a_session_share_the_open_store(prebuilt):
+    scenario = prebuilt(with_december_invoice)
+    with bob.store.session(scenario.db):
+        bob.store.read(scenario.db, lambda con: con.execute("SET GLOBAL threads = 1"))
+        assert setting(scenario.db, "threads") == 1  # the same database, still open
+    assert setting(scenario.db, "threads") != 1  # opened anew afterwards
+
+
+def test_a_session_keeps_the_cron_job_waiting_only_until_it_ends(prebuilt):
+    scenario = prebuilt(with_december_invoice)
+    with bob.store.session(scenario.db):
+        writer = start_cron_job(scenario.db)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            writer.wait(timeout=3)
+        assert writer.returncode is None, "the cron job got in while the session held the store"
+    output, errors = writer.communicate(timeout=120)
+    assert writer.returncode == 0, errors
+    assert output.count("ran") == DAYS
