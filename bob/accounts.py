@@ -11,6 +11,10 @@ from bob.money import parse_amount
 from bob.store import accounts as accounts_sql
 from bob.store import reports as reports_sql
 
+# A subscription's seats or units; with prices capped by bob.money.MAX_AMOUNT, no invoice
+# line can outgrow its DECIMAL column.
+MAX_QUANTITY = 1_000_000
+
 FIELDS = {
     "partners": ("id", "name", "country", "email"),
     "customers": ("id", "partner_id", "name", "state"),
@@ -56,6 +60,8 @@ def parse_import(data: dict) -> dict[str, pd.DataFrame]:
         raise BobError("Subscription quantities must be whole numbers.") from None
     if (subs["quantity"] <= 0).any():
         raise BobError("Subscription quantities must be at least 1.")
+    if (subs["quantity"] > MAX_QUANTITY).any():
+        raise BobError(f"Subscription quantities can be at most {MAX_QUANTITY:,}.")
     subs["price"] = [parse_amount(p, what=f"The price of subscription {i}")
                      for i, p in zip(subs["id"], subs["price"], strict=True)]
     if any(p < Decimal(0) for p in subs["price"]):

@@ -18,6 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bob import store
 from bob.errors import BobError
+from bob.money import check_size
 from bob.months import first_of_next_month, long_date
 from bob.store import accounts
 
@@ -71,6 +72,7 @@ def check_terms(subscription_id: str, start: date, price: Decimal, bob_start: da
     if price != price.quantize(Decimal("0.01")):
         raise BobError(
             f"The price of subscription {subscription_id} must be in whole cents ({price}).")
+    check_size(price, what=f"The price of subscription {subscription_id}")
 
 
 def check_request(facts: dict | None, subscription_ids: set[str], request: ActivationRequest,

@@ -6,6 +6,9 @@ from fractions import Fraction
 from bob.errors import BobError
 
 CENT = Decimal("0.01")
+# Amounts are stored as DECIMAL(18, 2), which holds less than 10^16. Typed amounts (prices,
+# payments) stay far below it so that quantity x price and a month's invoice cannot overflow.
+MAX_AMOUNT = Decimal("99999999.99")
 
 
 def to_cents(value: Decimal | Fraction | int | str) -> Decimal:
@@ -25,7 +28,14 @@ def parse_amount(text: str | Decimal, *, what: str = "Amount") -> Decimal:
         raise BobError(f"{what} must be a number such as 120.50, not {text!r}.")
     if amount != amount.quantize(CENT):
         raise BobError(f"{what} has more than two decimals: {text}. Amounts are in cents.")
+    check_size(amount, what=what)
     return amount.quantize(CENT)
+
+
+def check_size(amount: Decimal, *, what: str = "Amount") -> None:
+    if abs(amount) > MAX_AMOUNT:
+        raise BobError(f"{what} is too large: {format_money(amount)}; BoB accepts amounts up "
+                       f"to {format_money(MAX_AMOUNT)}.")
 
 
 def prorate(monthly: Decimal, days_used: int, days_in_month: int) -> Decimal:

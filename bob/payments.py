@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bob import store
 from bob.errors import BobError
-from bob.money import CENT
+from bob.money import CENT, check_size
 from bob.months import long_date
 from bob.store import accounts, receivables
 from bob.store import dunning as dunning_sql
@@ -46,6 +46,7 @@ def check_request(request: PaymentRequest, facts: dict | None, open_numbers: set
         raise BobError(f"A payment amount must be more than zero, not {request.amount}.")
     if request.amount != request.amount.quantize(CENT):
         raise BobError(f"A payment amount must be in whole cents, not {request.amount}.")
+    check_size(request.amount, what="A payment amount")
     if request.receipt_date > as_of:
         raise BobError(f"The receipt date {long_date(request.receipt_date)} is in the future "
                        f"(today is {long_date(as_of)}).")

@@ -62,3 +62,8 @@ def test_a_price_of_zero_is_allowed():
 def test_a_price_in_fractions_of_a_cent_is_refused():
     with pytest.raises(BobError, match="whole cents"):
         check_terms("S1", BOB_START, Decimal("10.005"), BOB_START)
+
+
+def test_a_price_too_large_to_bill_is_refused():
+    with pytest.raises(BobError, match="too large"):
+        check_terms("S1", BOB_START, Decimal("100000000.00"), BOB_START)

@@ -68,3 +68,13 @@ def test_an_amount_with_more_than_two_decimals_is_refused():
 def test_an_amount_that_is_not_a_number_is_refused():
     with pytest.raises(BobError, match="must be a number"):
         parse_amount("NaN")
+
+
+def test_an_amount_too_large_to_bill_is_refused_with_the_limit():
+    with pytest.raises(BobError, match=r"too large: \$100,000,000.00; BoB accepts amounts up to "
+                                       r"\$99,999,999.99"):
+        parse_amount("100000000")
+
+
+def test_the_largest_amount_is_accepted():
+    assert parse_amount("99,999,999.99") == Decimal("99999999.99")
