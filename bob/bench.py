@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from bob import billing, dunning, store
-from bob.dunning import SCHEDULE, WARNING
+from bob.dunning import SCHEDULE, STOP_AFTER_WARNING, WARNING, WARNING_RANK
 from bob.months import first_of_next_month
 
 RUNS = 5
@@ -59,6 +59,7 @@ def _load_frames(db) -> dict[str, pd.DataFrame]:
                 "SELECT id, customer_id, event, on_date FROM service_events").df(),
             "customers": con.execute("SELECT id, name, partner_id FROM customers").df(),
             "partners": con.execute("SELECT id, name FROM partners").df(),
+            "dunning_runs": con.execute("SELECT run_on FROM dunning_runs").df(),
         }
     return store.read(db, work)
 
@@ -75,11 +76,16 @@ def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataF
     open_ = open_[open_["balance"] > 0]
     open_["days"] = (day - open_["due_date"]).dt.days.clip(lower=0)
     notices = frames["notices"]
-    warned = notices[(notices["stage"] == f"{WARNING}_30") & (notices["outcome"] == "sent")]
+    warned = notices[(notices["stage"] == f"{WARNING}_30") & (notices["outcome"] == "sent")
+                     & (notices["decided_on"] < day)]
     warned_on = open_["number"].map(warned.set_index("invoice_number")["decided_on"])
-    stop = SCHEDULE[-1]
-    stop_on = warned_on + pd.Timedelta(days=5)
-    stop_on = stop_on.fillna(open_["due_date"] + pd.Timedelta(days=stop.days))
+    runs = frames["dunning_runs"]["run_on"]
+    earlier = runs[runs < day]
+    first_day = earlier.max() + pd.Timedelta(days=1) if len(earlier) else day
+    due = open_["due_date"]
+    warned_on = warned_on.fillna((due + pd.Timedelta(days=SCHEDULE[-2].days)).clip(lower=first_day))
+    stop_on = np.maximum(due + pd.Timedelta(days=SCHEDULE[-1].days),
+                         warned_on + pd.Timedelta(STOP_AFTER_WARNING)).clip(lower=first_day)
     thresholds = np.array([s.days for s in SCHEDULE])
     rank = np.searchsorted(thresholds, open_["days"].to_numpy(), side="right")
     not_yet_stopped = (rank == len(SCHEDULE)) & (stop_on > day).to_numpy()
@@ -113,12 +119,11 @@ def pandas_whatif(frames, as_of: date) -> pd.DataFrame:
     stopped = last_event.index[last_event == "stopped"]
     customers = frames["customers"].rename(columns={"id": "customer_id", "name": "customer_name"})
     partners = frames["partners"].rename(columns={"id": "partner_id", "name": "partner_name"})
-    warning_rank = next(i for i, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
     report = (overdue.merge(customers, on="customer_id").merge(partners, on="partner_id")
               .rename(columns={"number": "invoice_number", "days": "days_overdue",
                                "stop_on": "service_stops_on"}))
     report["service_stopped"] = report["customer_id"].isin(stopped)
-    report["at_risk"] = report["stage_rank"] >= warning_rank
+    report["at_risk"] = report["stage_rank"] >= WARNING_RANK
     columns = ["partner_id", "partner_name", "customer_id", "customer_name", "invoice_number",
                "due_date", "days_overdue", "balance", "stage", "stage_rank",
                "service_stops_on", "service_stopped", "at_risk"]

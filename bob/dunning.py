@@ -36,6 +36,8 @@ SCHEDULE = (Step(5, REMINDER), Step(10, REMINDER), Step(15, REMINDER),
             Step(25, REMINDER), Step(30, WARNING), Step(35, STOP))
 STAGES = tuple(step.stage for step in SCHEDULE)
 STOP_AFTER_WARNING = timedelta(days=SCHEDULE[-1].days - SCHEDULE[-2].days)
+# Invoices at this rank of the schedule (the warning) or beyond are at risk.
+WARNING_RANK = next(rank for rank, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
 
 
 def stage_for(days_overdue: int) -> Step | None:
@@ -83,6 +85,11 @@ def _params(as_of: date) -> dict:
     return dunning_sql.schedule_params(SCHEDULE, as_of)
 
 
+def projection_params(as_of: date) -> dict:
+    """The parameters of the projections for `as_of`, built on the notices decided before it."""
+    return dunning_sql.schedule_params(SCHEDULE, as_of, history_before=as_of)
+
+
 def run_in(con, as_of: date, dry_run: bool, actor: str) -> dict:
     """One dunning run inside an open transaction (the demo and the bench call it too)."""
     decisions = dunning_sql.decide(con, _params(as_of))
@@ -116,16 +123,16 @@ def decisions(db, *, as_of: date) -> pd.DataFrame:
 
 def aging(db, *, as_of: date) -> pd.DataFrame:
     """Open receivables by age bucket, stacked by projected dunning stage."""
-    return store.read(db, lambda con: reports_sql.aging(con, _params(as_of)))
+    return store.read(db, lambda con: reports_sql.aging(con, projection_params(as_of)))
 
 
 def whatif(db, *, as_of: date) -> pd.DataFrame:
     """Every overdue invoice on `as_of` if nothing more is paid: stage, stop date, at risk."""
-    warning_rank = next(i for i, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
     return store.read(db, lambda con: reports_sql.whatif(
-        con, {**_params(as_of), "warning_rank": warning_rank}))
+        con, {**projection_params(as_of), "warning_rank": WARNING_RANK}))
 
 
 def timeline(db, *, as_of: date, horizon_days: int = 45) -> pd.DataFrame:
     """Notices that will fall due in the next `horizon_days` days if nothing is paid."""
-    return store.read(db, lambda con: reports_sql.timeline(con, _params(as_of), horizon_days))
+    return store.read(db, lambda con: reports_sql.timeline(con, projection_params(as_of),
+                                                           horizon_days))

@@ -13,11 +13,10 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import notices, store
-from bob.dunning import SCHEDULE, WARNING
+from bob.dunning import SCHEDULE, WARNING_RANK, projection_params
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import first_of_month, first_of_next_month
-from bob.store import dunning as dunning_sql
 from bob.store import reports as reports_sql
 from bob.store import whatif as whatif_sql
 
@@ -167,19 +166,16 @@ def payments_csv(db, **filters) -> bytes:
 
 # --- dunning --------------------------------------------------------------------------------
 
-def _schedule_params(as_of: date) -> dict:
-    return dunning_sql.schedule_params(SCHEDULE, as_of)
-
-
 def _whatif_params(as_of: date) -> dict:
-    warning_rank = next(i for i, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
-    return {**_schedule_params(as_of), "warning_rank": warning_rank}
+    return {**projection_params(as_of), "warning_rank": WARNING_RANK}
 
 
 def whatif_report(db, *, as_of: date, limit: int = 500) -> dict:
     """The what-if overdue report for any date, assuming nothing more is paid and the daily
     job runs every day (see bob.store.reports):
 
+    - runs_from: the first day the projection assumes a run (the day after the job's last
+      run before `as_of`, else `as_of` itself, whose run then catches up);
     - totals: overdue invoices, customers and amount; amount and customers at risk (at the
       warning stage or beyond); services stopped; notices and service stops due that day;
     - by_stage: overdue invoices per projected stage;
@@ -190,8 +186,9 @@ def whatif_report(db, *, as_of: date, limit: int = 500) -> dict:
     - rows: the overdue invoices, furthest along first (at most `limit`).
     """
     def work(con):
-        whatif_sql.fill_whatif(con, _whatif_params(as_of), _schedule_params(as_of))
+        runs_from = whatif_sql.fill_whatif(con, _whatif_params(as_of), projection_params(as_of))
         return {
+            "runs_from": runs_from,
             "totals": whatif_sql.whatif_totals(con),
             "by_stage": _with_labels(whatif_sql.whatif_by_stage(con)),
             "notices": _with_labels(whatif_sql.whatif_notices(con)),
@@ -205,7 +202,7 @@ def whatif_report(db, *, as_of: date, limit: int = 500) -> dict:
 def whatif_csv(db, *, as_of: date) -> bytes:
     """Every row of the what-if report for the date, as CSV."""
     def work(con):
-        whatif_sql.fill_whatif(con, _whatif_params(as_of), _schedule_params(as_of))
+        whatif_sql.fill_whatif(con, _whatif_params(as_of), projection_params(as_of))
         return _with_labels(whatif_sql.whatif_detail(con, None))
     return to_csv(store.read(db, work))
 
@@ -214,7 +211,7 @@ def partner_view(db, *, as_of: date, partner_id: str, limit: int = 1000) -> pd.D
     """The partner's customers with open invoices: furthest dunning stage, balances, and the
     day each customer's service would stop if nothing more is paid."""
     return _with_labels(store.read(db, lambda con: whatif_sql.partner_customers(
-        con, _schedule_params(as_of), partner_id, limit)))
+        con, projection_params(as_of), partner_id, limit)))
 
 
 def aging_pivot(aging: pd.DataFrame) -> pd.DataFrame:
@@ -251,8 +248,8 @@ def notice_timeline(db, *, as_of: date, horizon_days: int = 45) -> pd.DataFrame:
 
     Calls the timeline SQL with only the parameters it binds: bob.timeline passes the stop
     parameters too, which DuckDB refuses ("excess parameters")."""
-    params = {name: value for name, value in _schedule_params(as_of).items()
-              if name in ("schedule", "as_of")}
+    params = {name: value for name, value in projection_params(as_of).items()
+              if name in ("schedule", "as_of", "history_before")}
     rows = store.read(db, lambda con: reports_sql.timeline(con, params, horizon_days))
     return pd.DataFrame({
         "on_date": pd.to_datetime(rows["on_date"]), "stage": rows["stage"],

@@ -136,18 +136,26 @@ def whatif_tab() -> None:
                       help="Overdue invoices at the warning stage or beyond.")
     figures = st.columns(4)
     figures[0].metric("Notices that day", f"{totals['notices_due']:,}",
-                      help="What a run of the daily job on that day sends; each notice goes "
+                      help="What the daily job's run on that day sends; each notice goes "
                            "to the customer and to the partner.")
     figures[1].metric("Services stopping that day", f"{totals['services_stopping']:,}")
     figures[2].metric("Services stopped", f"{totals['services_stopped']:,}",
                       help="Customers with an overdue invoice whose service is stopped.")
     figures[3].metric("Customers at risk", f"{totals['customers_at_risk']:,}")
 
+    runs_from = report["runs_from"]
+    if runs_from < day:
+        st.caption(f"Assumes nothing more is paid and the daily job runs every day from "
+                   f"{long_date(runs_from)} on.")
+    else:
+        st.caption(f"Assumes nothing more is paid. The daily job has not run before "
+                   f"{long_date(day)}, so its run that day catches up: only the furthest "
+                   "notice due goes out, the ones it overtakes are skipped.")
     st.markdown("**Overdue invoices by stage**")
     st.dataframe(report["by_stage"], hide_index=True, column_config=STAGE_COLUMNS)
     st.markdown(f"**Notices on {long_date(day)}**")
     if report["notices"].empty:
-        st.caption("None: every stage reached by then has been decided already.")
+        st.caption("None: no step of the schedule falls on that day.")
     else:
         st.dataframe(report["notices"], hide_index=True, column_config=STAGE_COLUMNS)
     st.markdown(f"**Services that stop on {long_date(day)}**")

@@ -19,17 +19,25 @@ open AS (
     FROM open_invoices($as_of)
 )"""
 
-# Notices already decided for the open invoices, and warnings actually sent.
+# Notices already decided (before $history_before) for the open invoices, and warnings
+# actually sent. A run counts every notice; a projection for a day, those decided before it.
 HISTORY = """
 history AS (
     SELECT n.invoice_number, n.stage, n.outcome, n.decided_on, s.rank, s.action
     FROM notices n JOIN schedule s ON s.stage = n.stage
     WHERE n.invoice_number IN (SELECT invoice_number FROM open)
+      AND n.decided_on < $history_before
 ), warned AS (
     SELECT n.invoice_number, n.decided_on AS warned_on
     FROM notices n JOIN schedule s ON s.stage = n.stage
-    WHERE s.action = 'warning' AND n.outcome = 'sent'
+    WHERE s.action = 'warning' AND n.outcome = 'sent' AND n.decided_on < $history_before
 )"""
+
+# The first day a projection for $as_of assumes the daily job runs: the day after its last
+# run before $as_of, or $as_of itself when it never ran before (that run then catches up).
+FIRST_SIMULATED_DAY = """
+SELECT coalesce(max(run_on) + 1, $as_of::DATE) AS first_day FROM dunning_runs
+WHERE run_on < $as_of"""
 
 DECIDE = f"""
 CREATE OR REPLACE TEMP TABLE decisions AS
@@ -90,7 +98,9 @@ WHERE v.last_event = 'stopped'
 """
 
 
-def schedule_params(schedule, as_of: date) -> dict:
+def schedule_params(schedule, as_of: date, history_before: date = date.max) -> dict:
+    """The parameters of the dunning SQL. A run reads every notice recorded (the default); a
+    projection for `as_of` passes `history_before=as_of`: the notices decided before it."""
     # The projections count the steps reached, which needs the steps in ascending days.
     if [s.days for s in schedule] != sorted(s.days for s in schedule):
         raise ValueError("the dunning schedule must list its steps in ascending days")
@@ -99,7 +109,11 @@ def schedule_params(schedule, as_of: date) -> dict:
     warning = next(s.days for s in schedule if s.action == "warning")
     stop = next(s.days for s in schedule if s.action == "stop")
     return {"schedule": steps, "as_of": as_of, "stop_after_warning": stop - warning,
-            "stop_days": stop}
+            "stop_days": stop, "history_before": history_before}
+
+
+def first_simulated_day(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
+    return con.execute(FIRST_SIMULATED_DAY, {"as_of": as_of}).fetchone()[0]
 
 
 def decide(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
@@ -123,6 +137,8 @@ def apply_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
         "$as_of, invoice_number FROM (SELECT * FROM stopping ORDER BY customer_id)",
         {"as_of": as_of},
     )
+    con.execute("INSERT INTO dunning_runs VALUES ($as_of) ON CONFLICT DO NOTHING",
+                {"as_of": as_of})
     sent, skipped = con.execute(
         "SELECT count(*) FILTER (outcome = 'sent'), count(*) FILTER (outcome = 'skipped') "
         "FROM decisions").fetchone()

@@ -2,9 +2,10 @@
 exposure, payments and customers. Each is one set-based query over
 `open_invoices` (bob.store.receivables) or `invoice_state`.
 
-Projection rule (what-if and aging): nothing more is paid and the daily job runs every day,
-so an open invoice stands at the highest schedule step its days overdue reach; the stop step
-also waits until 5 days after a warning that was actually sent (or day 35 when none was).
+Projection rule (what-if and aging): nothing more is paid and the daily job runs every day
+from the day after its last run (a first run catches up on what it missed), so an open
+invoice stands at the highest schedule step its days overdue reach; the stop step also
+waits until 5 days after the warning, which goes out on day 30 or at that catch-up.
 """
 
 from datetime import date
@@ -13,14 +14,20 @@ import duckdb
 import pandas as pd
 
 from bob.store import frame
-from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE
+from bob.store.dunning import FIRST_SIMULATED_DAY, HISTORY, OPEN, SCHEDULE_CTE
 from bob.store.overview import CUSTOMER_STATUS
 
 PROJECTED = f"""
-{SCHEDULE_CTE}, {OPEN}, {HISTORY},
+{SCHEDULE_CTE}, {OPEN}, {HISTORY}, simulated AS ({FIRST_SIMULATED_DAY}),
 projected AS (
-    SELECT o.*, coalesce(w.warned_on + $stop_after_warning, o.due_date + $stop_days) AS stop_on
-    FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number
+    -- The warning not sent yet goes out on day 30, or on the first simulated run if that is
+    -- later (a catch-up); the stop follows on day 35, and at least 5 days after the warning.
+    SELECT o.*, greatest(f.first_day, o.due_date + $stop_days,
+                         coalesce(w.warned_on, greatest(
+                             o.due_date + ($stop_days - $stop_after_warning), f.first_day))
+                         + $stop_after_warning) AS stop_on
+    FROM open o CROSS JOIN simulated f
+    LEFT JOIN warned w ON w.invoice_number = o.invoice_number
 ), ranked AS (
     -- The steps reached, counted in the schedule list itself (ascending days): no join.
     SELECT p.*, length(list_filter($schedule, lambda s: s.days <= p.days_overdue
@@ -80,6 +87,7 @@ def whatif(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
 
 def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.DataFrame:
     return frame(con, TIMELINE, {"schedule": params["schedule"], "as_of": params["as_of"],
+                                 "history_before": params["history_before"],
                                  "horizon": horizon})
 
 

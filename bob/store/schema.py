@@ -218,6 +218,14 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: receivables, so open-invoice questions skip what is settled
     receivables.MIGRATION,
+    # 3: the days the daily job ran, so projections know from which day on to assume it runs
+    # daily (earlier runs are read back from the audit log)
+    """
+    CREATE TABLE dunning_runs (run_on DATE PRIMARY KEY);
+    INSERT INTO dunning_runs
+    SELECT DISTINCT CAST(substr(entity, length('as-of:') + 1) AS DATE) FROM audit_log
+    WHERE action = 'dunning' AND entity LIKE 'as-of:%';
+    """,
 )
 
 

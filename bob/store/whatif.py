@@ -11,9 +11,9 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from bob.store import dunning as dunning_sql
 from bob.store import frame
 from bob.store import reports as reports_sql
-from bob.store.dunning import DECIDE
 from bob.store.invoices import LEDGER_FILTERS
 
 # Sort orders the ledger offers, label -> ORDER BY (never user text in SQL).
@@ -136,12 +136,35 @@ def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # --- what-if ------------------------------------------------------------------------------
 
+# What the run on $as_of decides when the job has run every day since the first simulated
+# day: the steps that fall on that very day, and the stops the projection puts on it.
+DAILY_DECISIONS = f"""
+CREATE OR REPLACE TEMP TABLE decisions AS
+WITH {reports_sql.PROJECTED}
+SELECT t.invoice_number, t.customer_id, t.due_date, t.balance, t.days_overdue, s.stage,
+       s.rank, s.action, 'sent' AS outcome,
+       CASE WHEN s.action = 'warning' THEN $as_of::DATE + $stop_after_warning
+            WHEN s.action = 'stop' THEN $as_of::DATE
+            ELSE t.due_date + $stop_days END AS stop_date
+FROM staged t JOIN schedule s
+    ON CASE WHEN s.action = 'stop' THEN t.stop_on = $as_of
+            ELSE t.due_date + s.days = $as_of END
+WHERE NOT EXISTS (SELECT 1 FROM history h
+                  WHERE h.invoice_number = t.invoice_number AND h.stage = s.stage)
+"""
+
+
 def fill_whatif(con: duckdb.DuckDBPyConnection, whatif_params: dict,
-                decide_params: dict) -> None:
-    """Temp tables `whatif_rows` (every overdue invoice, projected) and `decisions` (what a
-    dunning run on the date would decide)."""
+                decide_params: dict) -> date:
+    """Temp tables `whatif_rows` (every overdue invoice, projected) and `decisions` (what the
+    dunning run on the date decides: the real rule with its catch-up when that run is the
+    first to simulate, else the day's own steps of daily runs). Returns the first simulated
+    day: the projection assumes the job runs every day from then on."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}", whatif_params)
-    con.execute(DECIDE, decide_params)
+    as_of = decide_params["as_of"]
+    first_day = dunning_sql.first_simulated_day(con, as_of)
+    con.execute(DAILY_DECISIONS if first_day < as_of else dunning_sql.DECIDE, decide_params)
+    return first_day
 
 
 def whatif_totals(con: duckdb.DuckDBPyConnection) -> dict:

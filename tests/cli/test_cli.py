@@ -159,11 +159,20 @@ def test_dunning_dry_run_writes_nothing_and_the_real_run_sends_once(billed):
     assert (first["notices_sent"], second["notices_sent"]) == (1, 0)
 
 
-def test_whatif_report_prints_stage_and_stop_date(billed):
-    rows = json.loads(bob(billed, "report", "whatif", "--as-of", "2027-01-29",
-                          "--format", "json").stdout)
-    assert [(r["invoice_number"], r["stage"], r["service_stops_on"]) for r in rows] == [
-        (1, "stop_35", "2027-01-29")]
+def whatif_stages(db, as_of: str) -> list[tuple]:
+    rows = json.loads(bob(db, "report", "whatif", "--as-of", as_of, "--format", "json").stdout)
+    return [(r["invoice_number"], r["stage"], r["service_stops_on"]) for r in rows]
+
+
+def test_whatif_report_prints_stage_and_stop_date_of_daily_runs(billed):
+    # Invoice 1 falls due on 25 December 2026; the job runs from the day after.
+    assert bob(billed, "dunning", "--as-of", "2026-12-26").returncode == 0
+    assert whatif_stages(billed, "2027-01-29") == [(1, "stop_35", "2027-01-29")]
+
+
+def test_whatif_before_the_job_ever_ran_has_the_first_run_catch_up(billed):
+    # Its first run on 29 January sends the warning, so the stop follows 5 days later.
+    assert whatif_stages(billed, "2027-01-29") == [(1, "warning_30", "2027-02-03")]
 
 
 def test_aging_report_as_csv_has_a_header_and_buckets(billed):
