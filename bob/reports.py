@@ -13,11 +13,10 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import notices, store
-from bob.dunning import SCHEDULE, WARNING_RANK, projection_params
+from bob.dunning import SCHEDULE, WARNING_RANK, projection_params, timeline
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import first_of_month, first_of_next_month
-from bob.store import reports as reports_sql
 from bob.store import whatif as whatif_sql
 
 LEDGER_SORTS = tuple(whatif_sql.LEDGER_SORTS)
@@ -244,13 +243,8 @@ def aging_chart(aging: pd.DataFrame) -> pd.DataFrame:
 
 def notice_timeline(db, *, as_of: date, horizon_days: int = 45) -> pd.DataFrame:
     """The notices that fall due each day of the next `horizon_days` if nothing is paid
-    (bob.timeline's rows), with stage labels and JSON-ready columns for a chart.
-
-    Calls the timeline SQL with only the parameters it binds: bob.timeline passes the stop
-    parameters too, which DuckDB refuses ("excess parameters")."""
-    params = {name: value for name, value in projection_params(as_of).items()
-              if name in ("schedule", "as_of", "history_before")}
-    rows = store.read(db, lambda con: reports_sql.timeline(con, params, horizon_days))
+    (bob.timeline's rows), with stage labels and JSON-ready columns for a chart."""
+    rows = timeline(db, as_of=as_of, horizon_days=horizon_days)
     return pd.DataFrame({
         "on_date": pd.to_datetime(rows["on_date"]), "stage": rows["stage"],
         "stage_label": [stage_label(s) for s in rows["stage"]], "action": rows["action"],

@@ -66,14 +66,15 @@ ORDER BY c.partner_id, t.customer_id, t.invoice_number
 """
 
 TIMELINE = f"""
-WITH {SCHEDULE_CTE}, {OPEN}, {HISTORY}
-SELECT o.due_date + s.days AS on_date, s.stage, s.action,
-       count(*) AS notices, sum(o.balance)::DECIMAL(18, 2) AS amount
-FROM open o JOIN schedule s ON o.due_date + s.days > $as_of
-    AND o.due_date + s.days <= $as_of::DATE + $horizon
-WHERE NOT EXISTS (SELECT 1 FROM history h
-                  WHERE h.invoice_number = o.invoice_number AND h.stage = s.stage)
-GROUP BY ALL ORDER BY on_date, min(s.rank)
+WITH {PROJECTED}, steps AS (
+    SELECT CASE WHEN s.action = 'stop' THEN p.stop_on ELSE p.due_date + s.days END AS on_date,
+           s.stage, s.action, s.rank, p.balance
+    FROM projected p JOIN schedule s ON NOT EXISTS (
+        SELECT 1 FROM history h WHERE h.invoice_number = p.invoice_number AND h.stage = s.stage)
+)
+SELECT on_date, stage, action, count(*) AS notices, sum(balance)::DECIMAL(18, 2) AS amount
+FROM steps WHERE on_date > $as_of AND on_date <= $as_of::DATE + $horizon
+GROUP BY ALL ORDER BY on_date, min(rank)
 """
 
 
@@ -86,9 +87,7 @@ def whatif(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
 
 
 def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.DataFrame:
-    return frame(con, TIMELINE, {"schedule": params["schedule"], "as_of": params["as_of"],
-                                 "history_before": params["history_before"],
-                                 "horizon": horizon})
+    return frame(con, TIMELINE, {**params, "horizon": horizon})
 
 
 def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | None = None,

@@ -83,3 +83,28 @@ def test_whatif_before_the_job_ever_ran_is_its_first_run_with_the_catch_up(prebu
                          ("warning_30", "sent"): 1}
     assert decided_notices(scenario.db, day) == predicted
     assert stages == reached_stages(scenario.db, day) == {1: "warning_30"}
+
+
+def test_the_timeline_lists_the_notices_the_job_then_sends_day_by_day(copy):
+    horizon = AHEAD[-1]
+    timeline = bob.timeline(copy, as_of=AS_OF, horizon_days=horizon)
+    predicted = {(row.on_date, row.stage): int(row.notices) for row in timeline.itertuples()}
+    for n in range(1, horizon + 1):
+        bob.run_dunning(copy, as_of=AS_OF + timedelta(days=n))
+    sent = store.read(copy, lambda con: con.execute(
+        "SELECT decided_on, stage, count(*) FROM notices WHERE decided_on > ? "
+        "AND outcome = 'sent' GROUP BY ALL", [AS_OF]).fetchall())
+    assert any(stage == "stop_35" for _, stage in predicted)
+    assert {(day, stage): n for day, stage, n in sent} == predicted
+
+
+def test_the_timeline_puts_the_stop_5_days_after_a_late_warning(prebuilt):
+    from tests.conftest import with_december_invoice
+    scenario = prebuilt(with_december_invoice)  # due 31 December 2026, no run yet
+    day = date(2027, 2, 6)  # day 37: today's first run sends the warning
+    timeline = bob.timeline(scenario.db, as_of=day, horizon_days=10)
+    assert [(row.on_date, row.stage) for row in timeline.itertuples()] == [
+        (date(2027, 2, 11), "stop_35")]
+    for n in range(6):
+        bob.run_dunning(scenario.db, as_of=day + timedelta(days=n))
+    assert decided_notices(scenario.db, date(2027, 2, 11)) == {("stop_35", "sent"): 1}
