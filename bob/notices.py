@@ -4,17 +4,21 @@ Every email is first an outbox row, written in the same transaction as the decis
 it, so nothing is lost while SMTP is down. `deliver_pending` sends the rows with no ok
 delivery yet and records each attempt as a `deliveries` row; a delivered row is never sent
 again. A refused message (4xx, 5xx) is a counted attempt; a server that cannot be reached
-costs no attempt, so rows wait out any outage. Should the process die between the server's
+costs no attempt, so rows wait out any outage. A sender first claims the rows it sends
+(200 at a time), so a second sender in another process leaves them alone; the claims of a
+sender that died lapse after 15 minutes. Should the process die between the server's
 "250 OK" and recording it, the next run sends the row again with the same Message-ID, so
 the receiver can drop the copy.
 """
 
 import os
 import smtplib
+import socket
 import ssl
 import threading
 import time
 import tomllib
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,6 +31,7 @@ import pandas as pd
 from bob import store
 from bob.errors import BobError
 from bob.notice_text import Notice, RenderedEmail, render
+from bob.store import outbox as outbox_sql
 
 __all__ = ["DeliveryReport", "Notice", "RenderedEmail", "SmtpConfig", "deliver_pending",
            "outbox", "read_email", "render"]
@@ -38,8 +43,12 @@ MAX_ATTEMPTS = 8
 ROUNDS = 3  # sending rounds in one call: the first try and two retries, 2 s then 4 s later
 FIRST_BACKOFF_SECONDS = 2.0
 BATCH_SIZE = 50  # attempts recorded per write
+CLAIM_CHUNK = 200  # rows claimed at a time, sent, recorded, then let go
+CLAIM_LEASE_SECONDS = 15 * 60  # a claim older than this belongs to a sender that died
 
-_delivering = threading.Lock()  # one delivery at a time per process: no row sent twice
+# One delivery at a time per process; between processes, claims (bob.store.outbox) keep
+# two senders off the same row.
+_delivering = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -110,55 +119,20 @@ class DeliveryReport:
     configured: bool = True
 
 
-# Each outbox row with its delivery state; `$max_attempts` decides when pending becomes failed.
-STATES = """
-WITH tries AS (
-    SELECT outbox_id, count(*) AS attempts, bool_or(ok) AS delivered,
-           arg_max(error, attempt) AS last_error, max(attempted_at) AS last_attempt_at
-    FROM deliveries GROUP BY outbox_id
-), states AS (
-    SELECT o.*, coalesce(t.attempts, 0) AS attempts, t.last_error, t.last_attempt_at,
-           CASE WHEN coalesce(t.delivered, false) THEN 'delivered'
-                WHEN coalesce(t.attempts, 0) >= $max_attempts THEN 'failed'
-                ELSE 'pending' END AS state
-    FROM outbox o LEFT JOIN tries t ON t.outbox_id = o.id
-)
-"""
-
-# Attempt numbers are given here, after the ones already stored, so no two rows share one.
-RECORD = """
-INSERT INTO deliveries (outbox_id, attempt, ok, error)
-SELECT b.outbox_id, coalesce(t.attempts, 0) + row_number() OVER (
-           PARTITION BY b.outbox_id ORDER BY b.seq), b.ok, b.error::VARCHAR
-FROM (SELECT unnest($batch, recursive := true)) b
-LEFT JOIN (SELECT outbox_id, max(attempt) AS attempts FROM deliveries GROUP BY outbox_id) t
-    ON t.outbox_id = b.outbox_id
-ORDER BY b.seq
-"""
-
-
-def _records(cursor) -> list[dict]:
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 @dataclass(frozen=True)
 class _Pending:
     notice: Notice
     attempts: int
 
 
-def _pending(con, max_attempts: int, limit: int | None) -> list[_Pending]:
-    rows = _records(con.execute(
-        STATES + "SELECT * FROM states WHERE state = 'pending' ORDER BY id LIMIT $limit",
-        {"max_attempts": max_attempts, "limit": limit}))
+def _claim(db, claimer: str, max_attempts: int, limit: int, tried: list[int]) -> list[_Pending]:
+    rows = store.write(db, lambda con: outbox_sql.claim_pending(
+        con, max_attempts, limit, claimer, CLAIM_LEASE_SECONDS, tried))
     return [_Pending(Notice.from_row(row), row["attempts"]) for row in rows]
 
 
 def _count_pending(db, max_attempts: int) -> int:
-    return store.read(db, lambda con: con.execute(
-        STATES + "SELECT count(*) FROM states WHERE state = 'pending'",
-        {"max_attempts": max_attempts}).fetchone()[0])
+    return store.read(db, lambda con: outbox_sql.count_pending(con, max_attempts))
 
 
 @dataclass(frozen=True)
@@ -196,7 +170,7 @@ class _Tally:
         refused = [row["outbox_id"] for row in batch if not row["ok"]]
 
         def write(con):
-            con.execute(RECORD, {"batch": batch})
+            outbox_sql.record_attempts(con, batch)
             store.audit(con, self.actor, "deliver", "outbox",
                         f"delivered {delivered}; refused {refused}")
 
@@ -215,18 +189,37 @@ def deliver_pending(db, config: SmtpConfig | None, *, limit: int | None = None,
     if config is None:
         return DeliveryReport(pending=_count_pending(db, max_attempts), configured=False,
                               error="SMTP is not configured; emails wait in the outbox.")
+    claimer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    tally = _Tally(db, actor, max_attempts)
+    left, tried = limit, []
     with _delivering:
-        queue = store.read(db, lambda con: _pending(con, max_attempts, limit))
-        tally = _Tally(db, actor, max_attempts)
-        for round_no in range(ROUNDS):
+        while left is None or left > 0:
+            chunk = CLAIM_CHUNK if left is None else min(left, CLAIM_CHUNK)
+            queue = _claim(db, claimer, max_attempts, chunk, tried)
             if not queue:
                 break
-            if round_no:
-                sleep(FIRST_BACKOFF_SECONDS * 2 ** (round_no - 1))
-            queue = _send_round(config, queue, tally)
-            tally.flush()
+            tried += [item.notice.id for item in queue]
+            left = None if left is None else left - len(queue)
+            try:
+                _send_with_retries(config, queue, tally, sleep)
+            finally:
+                tally.flush()
+                store.write(db, lambda con: outbox_sql.release_claims(con, claimer))
+            if tally.error and tally.sent == 0:
+                break  # the server is not taking anything: the rest waits for the next call
         return DeliveryReport(sent=tally.sent, refused=tally.refused, rounds=tally.rounds,
                               pending=_count_pending(db, max_attempts), error=tally.error)
+
+
+def _send_with_retries(config: SmtpConfig, queue: list[_Pending], tally: _Tally,
+                       sleep: Callable[[float], None]) -> None:
+    for round_no in range(ROUNDS):
+        if not queue:
+            return
+        if round_no:
+            sleep(FIRST_BACKOFF_SECONDS * 2 ** (round_no - 1))
+        queue = _send_round(config, queue, tally)
+        tally.flush()
 
 
 def _send_round(config: SmtpConfig, queue: list[_Pending], tally: _Tally) -> list[_Pending]:
@@ -331,15 +324,9 @@ def outbox(db, *, as_of: date | None = None, kind: str | None = None,
     """The outbox, newest first, with each email's subject and delivery state: 'delivered',
     'pending', or 'failed' (attempts exhausted). `as_of` keeps the rows created by then;
     `delivered` False keeps the pending and failed ones. Amounts stay Decimal."""
-    rows = store.read(db, lambda con: _records(con.execute(
-        STATES + """
-        SELECT * FROM states
-        WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
-          AND ($customer_id IS NULL OR customer_id = $customer_id)
-          AND ($delivered IS NULL OR (state = 'delivered') = $delivered)
-        ORDER BY id DESC LIMIT $limit""",
-        {"max_attempts": max_attempts, "as_of": as_of, "kind": kind,
-         "customer_id": customer_id, "delivered": delivered, "limit": limit})))
+    rows = store.read(db, lambda con: outbox_sql.listing(con, {
+        "max_attempts": max_attempts, "as_of": as_of, "kind": kind,
+        "customer_id": customer_id, "delivered": delivered, "limit": limit}))
     listed = [{**row, "subject": render(Notice.from_row(row)).subject} for row in rows]
     return pd.DataFrame.from_records([[row[name] for name in LISTED] for row in listed],
                                      columns=list(LISTED))
@@ -347,8 +334,7 @@ def outbox(db, *, as_of: date | None = None, kind: str | None = None,
 
 def read_email(db, outbox_id: int) -> RenderedEmail:
     """One outbox row as its recipient reads it."""
-    rows = store.read(db, lambda con: _records(
-        con.execute("SELECT * FROM outbox WHERE id = ?", [outbox_id])))
-    if not rows:
+    found = store.read(db, lambda con: outbox_sql.row(con, outbox_id))
+    if found is None:
         raise BobError(f"There is no email {outbox_id} in the outbox.")
-    return render(Notice.from_row(rows[0]))
+    return render(Notice.from_row(found))

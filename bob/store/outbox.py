@@ -78,3 +78,95 @@ def queue_service_restored(con: duckdb.DuckDBPyConnection, events_table: str,
         """,
         {"as_of": as_of},
     )
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+# Each outbox row with its delivery state; `$max_attempts` decides when pending becomes failed.
+STATES = """
+WITH tries AS (
+    SELECT outbox_id, count(*) AS attempts, bool_or(ok) AS delivered,
+           arg_max(error, attempt) AS last_error, max(attempted_at) AS last_attempt_at
+    FROM deliveries GROUP BY outbox_id
+), states AS (
+    SELECT o.*, coalesce(t.attempts, 0) AS attempts, t.last_error, t.last_attempt_at,
+           CASE WHEN coalesce(t.delivered, false) THEN 'delivered'
+                WHEN coalesce(t.attempts, 0) >= $max_attempts THEN 'failed'
+                ELSE 'pending' END AS state
+    FROM outbox o LEFT JOIN tries t ON t.outbox_id = o.id
+)
+"""
+
+# Attempt numbers are given here, after the ones already stored, so no two rows share one.
+RECORD = """
+INSERT INTO deliveries (outbox_id, attempt, ok, error)
+SELECT b.outbox_id, coalesce(t.attempts, 0) + row_number() OVER (
+           PARTITION BY b.outbox_id ORDER BY b.seq), b.ok, b.error::VARCHAR
+FROM (SELECT unnest($batch, recursive := true)) b
+LEFT JOIN (SELECT outbox_id, max(attempt) AS attempts FROM deliveries GROUP BY outbox_id) t
+    ON t.outbox_id = b.outbox_id
+ORDER BY b.seq
+"""
+
+# A sender claims the rows it is about to send, so a second sender (another process) skips
+# them; a claim older than the lease is a sender that died, and lapses.
+CLAIM = "INSERT INTO delivery_claims " + STATES + """
+, claimable AS (
+    SELECT s.id FROM states s
+    WHERE s.state = 'pending' AND NOT list_contains($skip, s.id) AND NOT EXISTS (
+        SELECT 1 FROM delivery_claims c WHERE c.outbox_id = s.id
+          AND c.claimed_at > now()::TIMESTAMP - to_seconds($lease_seconds))
+    ORDER BY s.id LIMIT $limit
+)
+SELECT id, now()::TIMESTAMP, $claimer FROM claimable
+ON CONFLICT (outbox_id) DO UPDATE SET claimed_at = excluded.claimed_at,
+                                      claimer = excluded.claimer
+RETURNING outbox_id
+"""
+
+
+def records(cursor) -> list[dict]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int | None,
+                  claimer: str, lease_seconds: int, skip: list[int]) -> list[dict]:
+    """Claim the oldest pending rows no live sender holds, but those in `skip` (tried
+    already in this call); returns them with their attempts."""
+    claimed = [row[0] for row in con.execute(CLAIM, {
+        "max_attempts": max_attempts, "limit": limit, "claimer": claimer,
+        "lease_seconds": lease_seconds, "skip": skip}).fetchall()]
+    return records(con.execute(
+        STATES + "SELECT * FROM states WHERE list_contains($ids, id) ORDER BY id",
+        {"max_attempts": max_attempts, "ids": claimed}))
+
+
+def release_claims(con: duckdb.DuckDBPyConnection, claimer: str) -> None:
+    con.execute("DELETE FROM delivery_claims WHERE claimer = ?", [claimer])
+
+
+def count_pending(con: duckdb.DuckDBPyConnection, max_attempts: int) -> int:
+    return con.execute(STATES + "SELECT count(*) FROM states WHERE state = 'pending'",
+                       {"max_attempts": max_attempts}).fetchone()[0]
+
+
+def record_attempts(con: duckdb.DuckDBPyConnection, batch: list[dict]) -> None:
+    """`batch`: {seq, outbox_id, ok, error} per attempt, in the order they were made."""
+    con.execute(RECORD, {"batch": batch})
+
+
+def listing(con: duckdb.DuckDBPyConnection, params: dict) -> list[dict]:
+    """Outbox rows with their delivery state, newest first (see bob.notices.outbox)."""
+    return records(con.execute(
+        STATES + """
+        SELECT * FROM states
+        WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
+          AND ($customer_id IS NULL OR customer_id = $customer_id)
+          AND ($delivered IS NULL OR (state = 'delivered') = $delivered)
+        ORDER BY id DESC LIMIT $limit""", params))
+
+
+def row(con: duckdb.DuckDBPyConnection, outbox_id: int) -> dict | None:
+    rows = records(con.execute("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
+    return rows[0] if rows else None

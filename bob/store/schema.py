@@ -226,6 +226,14 @@ MIGRATIONS: tuple[str, ...] = (
     SELECT DISTINCT CAST(substr(entity, length('as-of:') + 1) AS DATE) FROM audit_log
     WHERE action = 'dunning' AND entity LIKE 'as-of:%';
     """,
+    # 4: claims on the outbox rows a sender is sending, so two senders never send one twice
+    """
+    CREATE TABLE delivery_claims (
+        outbox_id BIGINT PRIMARY KEY,
+        claimed_at TIMESTAMP NOT NULL,
+        claimer VARCHAR NOT NULL
+    );
+    """,
 )
 
 
