@@ -91,5 +91,7 @@ def preview_payment(db, request: PaymentRequest, *, as_of: date) -> dict:
     return store.preview(db, lambda con: apply_payment(con, request, as_of, "preview"))
 
 
-def payment_detail(db, payment_id: int) -> tuple[dict | None, list[dict]]:
-    return store.read(db, lambda con: payments_sql.payment_detail(con, payment_id))
+def payment_detail(db, payment_id: int,
+                   as_of: date | None = None) -> tuple[dict | None, list[dict]]:
+    """The payment page: the payment, its balance and its allocations as of a date."""
+    return store.read(db, lambda con: payments_sql.payment_detail(con, payment_id, as_of))

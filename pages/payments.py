@@ -87,7 +87,7 @@ def ledger(customer: str | None) -> None:
 
 def payment_page(payment_id: int) -> None:
     st.button("All payments", icon=":material/arrow_back:", on_click=close_payment)
-    head, allocations = common.load(bob.payment_detail, payment_id=payment_id)
+    head, allocations = common.load(bob.payment_detail, payment_id=payment_id, as_of=as_of)
     if head is None or head["receipt_date"] > as_of:
         common.empty_state(f"There is no payment {payment_id} received by {long_date(as_of)}. "
                            "Check the number, or move the As-of date later.")

@@ -135,7 +135,10 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
     return con.execute("SELECT count(*) FROM allocations").fetchone()[0] - before
 
 
-def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
+def payment_detail(con, payment_id: int,
+                   as_of: date | None = None) -> tuple[dict | None, list[dict]]:
+    """The payment and its allocations applied by `as_of` (None: all of them)."""
+    params = {"payment_id": payment_id, "as_of": as_of}
     head = frame(con,
         """
         SELECT y.id AS payment_id, y.customer_id, c.name AS customer_name, y.amount, y.method,
@@ -144,15 +147,16 @@ def payment_detail(con, payment_id: int) -> tuple[dict | None, list[dict]]:
                (y.amount - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS balance
         FROM payments y JOIN customers c ON c.id = y.customer_id
         LEFT JOIN allocations a ON a.payment_id = y.id
-        WHERE y.id = ?
+            AND ($as_of IS NULL OR a.applied_on <= $as_of)
+        WHERE y.id = $payment_id
         GROUP BY y.id, y.customer_id, c.name, y.amount, y.method, y.receipt_date, y.reference
         """,
-        [payment_id],
+        params,
     )
     allocations = frame(con,
-        "SELECT invoice_number, amount, applied_on FROM allocations WHERE payment_id = ? "
-        "ORDER BY id",
-        [payment_id],
+        "SELECT invoice_number, amount, applied_on FROM allocations WHERE payment_id = $payment_id "
+        "AND ($as_of IS NULL OR applied_on <= $as_of) ORDER BY id",
+        params,
     )
     return (head.to_dict("records")[0] if len(head) else None), allocations.to_dict("records")
 

@@ -157,3 +157,15 @@ def test_a_paid_invoice_cannot_be_named(scenario, december_invoice):
     scenario.pay(ACME_MONTH, on=date(2026, 12, 10))
     with pytest.raises(BobError, match=f"Invoice {december_invoice} is not an open invoice"):
         scenario.pay("10.00", on=date(2026, 12, 11), invoices=(december_invoice,))
+
+
+def test_the_payment_page_as_of_a_date_shows_only_what_was_applied_by_then(
+        scenario, december_invoice):
+    # 100.00 pays December (64.35); the rest goes to January's invoice on 1 January.
+    payment = scenario.pay("100.00", on=date(2026, 12, 10))
+    scenario.bill(date(2027, 1, 1))
+    before, _ = bob.payment_detail(scenario.db, payment["payment_id"], as_of=date(2026, 12, 31))
+    after, allocations = bob.payment_detail(scenario.db, payment["payment_id"],
+                                            as_of=date(2027, 1, 1))
+    assert (before["balance"], after["balance"]) == (Decimal("35.65"), Decimal("0.00"))
+    assert [a["applied_on"] for a in allocations] == [date(2026, 12, 10), date(2027, 1, 1)]
