@@ -116,7 +116,9 @@ def pandas_whatif(frames, as_of: date) -> pd.DataFrame:
     events = frames["service_events"]
     events = events[events["on_date"] <= pd.Timestamp(as_of)].sort_values("id")
     last_event = events.groupby("customer_id")["event"].last()
-    stopped = last_event.index[last_event == "stopped"]
+    stop_stage = SCHEDULE[-1].stage
+    stopped = last_event.index[last_event == "stopped"].union(
+        projected.loc[projected["stage"] == stop_stage, "customer_id"].unique())
     customers = frames["customers"].rename(columns={"id": "customer_id", "name": "customer_name"})
     partners = frames["partners"].rename(columns={"id": "partner_id", "name": "partner_name"})
     report = (overdue.merge(customers, on="customer_id").merge(partners, on="partner_id")

@@ -140,7 +140,8 @@ def whatif_tab() -> None:
                            "to the customer and to the partner.")
     figures[1].metric("Services stopping that day", f"{totals['services_stopping']:,}")
     figures[2].metric("Services stopped", f"{totals['services_stopped']:,}",
-                      help="Customers with an overdue invoice whose service is stopped.")
+                      help="Customers with an overdue invoice whose service is stopped that "
+                           "day: stopped already, or by the daily runs until then.")
     figures[3].metric("Customers at risk", f"{totals['customers_at_risk']:,}")
 
     runs_from = report["runs_from"]

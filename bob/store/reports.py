@@ -35,7 +35,8 @@ projected AS (
                     AS stage_rank
     FROM projected p
 ), staged AS (
-    SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage
+    SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage,
+           CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].action END AS stage_action
     FROM ranked
 )"""
 
@@ -53,7 +54,10 @@ FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
 
 WHATIF = f"""
 WITH {PROJECTED}, stopped AS (
+    -- Stopped already, or stopped by the projected runs by then (nothing more is paid).
     SELECT customer_id FROM service_state($as_of) WHERE last_event = 'stopped'
+    UNION
+    SELECT customer_id FROM staged WHERE stage_action = 'stop'
 )
 SELECT c.partner_id, p.name AS partner_name, t.customer_id, c.name AS customer_name,
        t.invoice_number, t.due_date, t.days_overdue, t.balance,

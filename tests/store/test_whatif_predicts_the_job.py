@@ -60,15 +60,28 @@ def reached_stages(db, day: date) -> dict[int, str]:
     return dict(rows)
 
 
+def predicted_stopped(db, day: date) -> set[str]:
+    rows = bob.whatif(db, as_of=day)
+    return set(rows.loc[rows["service_stopped"], "customer_id"])
+
+
+def stopped_services(db, day: date) -> set[str]:
+    return {customer for (customer,) in store.read(db, lambda con: con.execute(
+        "SELECT customer_id FROM service_state(?) WHERE last_event = 'stopped'",
+        [day]).fetchall())}
+
+
 @pytest.mark.parametrize("days_ahead", AHEAD)
 def test_whatif_notices_are_what_the_daily_job_then_sends(copy, days_ahead):
     day = AS_OF + timedelta(days=days_ahead)
     predicted = predicted_notices(copy, day)
     stages = predicted_stages(copy, day)
+    stopped = predicted_stopped(copy, day)
     for n in range(1, days_ahead + 1):
         bob.run_dunning(copy, as_of=AS_OF + timedelta(days=n))
     assert decided_notices(copy, day) == predicted
     assert reached_stages(copy, day) == stages
+    assert stopped_services(copy, day) == stopped
 
 
 def test_whatif_before_the_job_ever_ran_is_its_first_run_with_the_catch_up(prebuilt):
