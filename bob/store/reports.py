@@ -54,15 +54,15 @@ FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
 
 WHATIF = f"""
 WITH {PROJECTED}, stopped AS (
-    -- Stopped already, or stopped by the projected runs by then (nothing more is paid).
     SELECT customer_id FROM service_state($as_of) WHERE last_event = 'stopped'
-    UNION
-    SELECT customer_id FROM staged WHERE stage_action = 'stop'
 )
 SELECT c.partner_id, p.name AS partner_name, t.customer_id, c.name AS customer_name,
        t.invoice_number, t.due_date, t.days_overdue, t.balance,
        coalesce(t.stage, 'none') AS stage, t.stage_rank, t.stop_on AS service_stops_on,
-       t.customer_id IN (SELECT customer_id FROM stopped) AS service_stopped,
+       -- Stopped already, or by the projected runs by then (nothing more is paid).
+       t.customer_id IN (SELECT customer_id FROM stopped)
+           OR bool_or(t.stage_action IS NOT DISTINCT FROM 'stop') OVER (PARTITION BY t.customer_id)
+           AS service_stopped,
        t.stage_rank >= $warning_rank AS at_risk
 FROM staged t JOIN customers c ON c.id = t.customer_id JOIN partners p ON p.id = c.partner_id
 WHERE t.days_overdue > 0
