@@ -11,7 +11,8 @@ Accounts and activations are drawn with numpy from `seed`. The rest is set-based
 pseudo-randomness is hash(seed, key), run month by month in the order real life runs it:
 the bill run on the 1st, that month's cancellations and payments, then the daily dunning job
 for each day of the month, except for one week when its cron host was down (CRON_OUTAGE), so
-the catch-up rule has skipped reminders to show. Activations are written directly, each
+the catch-up rule has skipped reminders to show. The emails of past days are recorded as
+delivered; those of the as-of day wait in the outbox. Activations are written directly, each
 activated before its start month, because the activation rule refuses a start in the past.
 The same seed and as_of give the same store.
 """
@@ -256,6 +257,11 @@ def _build(con, customers: int, seed: int, as_of: date, report) -> dict:
         receivables.sync(con)  # dunning reads what is open
         for day in _dunning_days(month, last, as_of):
             _run_dunning(con, day, False, ACTOR)
+    # The emails of past days went out that morning; today's wait in the outbox, so a demo
+    # never sends a year of history to anyone.
+    con.execute("INSERT INTO deliveries (outbox_id, attempt, attempted_at, ok) "
+                "SELECT id, 1, created_on + INTERVAL 7 HOUR, true FROM outbox "
+                "WHERE created_on < $as_of ORDER BY id", {"as_of": as_of})
     report(0.97, "Counting")
     counts = con.execute(SUMMARY, {"as_of": as_of})
     summary = dict(zip([c[0] for c in counts.description], counts.fetchone(), strict=True))

@@ -261,3 +261,12 @@ def test_refuses_a_store_that_already_has_customers(db, tmp_path):
 def test_refuses_a_demo_too_small_to_show_anything(tmp_path):
     with pytest.raises(bob.BobError, match="at least 10 customers"):
         build_demo(tmp_path / "tiny.duckdb", customers=3, as_of=AS_OF)
+
+
+def test_past_emails_were_delivered_and_the_as_of_days_wait(db):
+    states = rows(db, "SELECT created_on < ? AS past, count(*) AS emails, "
+                      "count(d.outbox_id) AS delivered FROM outbox o "
+                      "LEFT JOIN deliveries d ON d.outbox_id = o.id AND d.ok GROUP BY 1 ORDER BY 1",
+                  [AS_OF])
+    assert [(r["past"], r["emails"] == r["delivered"], r["delivered"]) for r in states] == [
+        (False, False, 0), (True, True, states[1]["emails"])]
