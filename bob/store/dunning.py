@@ -116,6 +116,12 @@ def first_simulated_day(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
     return con.execute(FIRST_SIMULATED_DAY, {"as_of": as_of}).fetchone()[0]
 
 
+def with_first_day(con: duckdb.DuckDBPyConnection, params: dict) -> dict:
+    """Projection parameters plus `first_day`, looked up once: as a parameter it costs the
+    projection nothing, where a join to the runs would cost a few ms per query."""
+    return {**params, "first_day": first_simulated_day(con, params["as_of"])}
+
+
 def decide(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
     """Fill temp table `decisions` with what the job would do on `as_of`; return it."""
     con.execute(DECIDE, params)

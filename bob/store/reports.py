@@ -14,20 +14,20 @@ import duckdb
 import pandas as pd
 
 from bob.store import frame
-from bob.store.dunning import FIRST_SIMULATED_DAY, HISTORY, OPEN, SCHEDULE_CTE
+from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE, with_first_day
 from bob.store.overview import CUSTOMER_STATUS
 
+# $first_day: the first day the projection assumes a run (bob.store.dunning.with_first_day).
 PROJECTED = f"""
-{SCHEDULE_CTE}, {OPEN}, {HISTORY}, simulated AS ({FIRST_SIMULATED_DAY}),
+{SCHEDULE_CTE}, {OPEN}, {HISTORY},
 projected AS (
     -- The warning not sent yet goes out on day 30, or on the first simulated run if that is
     -- later (a catch-up); the stop follows on day 35, and at least 5 days after the warning.
-    SELECT o.*, greatest(f.first_day, o.due_date + $stop_days,
+    SELECT o.*, greatest($first_day::DATE, o.due_date + $stop_days,
                          coalesce(w.warned_on, greatest(
-                             o.due_date + ($stop_days - $stop_after_warning), f.first_day))
+                             o.due_date + ($stop_days - $stop_after_warning), $first_day::DATE))
                          + $stop_after_warning) AS stop_on
-    FROM open o CROSS JOIN simulated f
-    LEFT JOIN warned w ON w.invoice_number = o.invoice_number
+    FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number
 ), ranked AS (
     -- The steps reached, counted in the schedule list itself (ascending days): no join.
     SELECT p.*, length(list_filter($schedule, lambda s: s.days <= p.days_overdue
@@ -83,15 +83,15 @@ GROUP BY ALL ORDER BY on_date, min(rank)
 
 
 def aging(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
-    return frame(con, AGING, params)
+    return frame(con, AGING, with_first_day(con, params))
 
 
 def whatif(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
-    return frame(con, WHATIF, params)
+    return frame(con, WHATIF, with_first_day(con, params))
 
 
 def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.DataFrame:
-    return frame(con, TIMELINE, {**params, "horizon": horizon})
+    return frame(con, TIMELINE, {**with_first_day(con, params), "horizon": horizon})
 
 
 def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | None = None,

@@ -160,10 +160,13 @@ def fill_whatif(con: duckdb.DuckDBPyConnection, whatif_params: dict,
     dunning run on the date decides: the real rule with its catch-up when that run is the
     first to simulate, else the day's own steps of daily runs). Returns the first simulated
     day: the projection assumes the job runs every day from then on."""
+    whatif_params = dunning_sql.with_first_day(con, whatif_params)
     con.execute(f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}", whatif_params)
-    as_of = decide_params["as_of"]
-    first_day = dunning_sql.first_simulated_day(con, as_of)
-    con.execute(DAILY_DECISIONS if first_day < as_of else dunning_sql.DECIDE, decide_params)
+    as_of, first_day = decide_params["as_of"], whatif_params["first_day"]
+    if first_day < as_of:
+        con.execute(DAILY_DECISIONS, {**decide_params, "first_day": first_day})
+    else:
+        con.execute(dunning_sql.DECIDE, decide_params)
     return first_day
 
 
@@ -283,7 +286,7 @@ def partner_customers(con: duckdb.DuckDBPyConnection, params: dict, partner_id: 
         ORDER BY stage_rank DESC, service_stops_on, t.customer_id
         LIMIT $limit
         """,
-        {**params, "partner_id": partner_id, "limit": limit})
+        {**dunning_sql.with_first_day(con, params), "partner_id": partner_id, "limit": limit})
 
 
 # --- outbox ---------------------------------------------------------------------------------
