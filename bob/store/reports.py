@@ -21,22 +21,24 @@ from bob.store.overview import CUSTOMER_STATUS
 PROJECTED = f"""
 {SCHEDULE_CTE}, {OPEN}, {HISTORY},
 projected AS (
-    -- The warning not sent yet goes out on day 30, or on the first simulated run if that is
-    -- later (a catch-up); the stop follows on day 35, and at least 5 days after the warning.
-    SELECT o.*, greatest($first_day::DATE, o.due_date + $stop_days,
-                         coalesce(w.warned_on, greatest(
-                             o.due_date + ($stop_days - $stop_after_warning), $first_day::DATE))
-                         + $stop_after_warning) AS stop_on
-    FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number
+    SELECT *, days_overdue >= $stop_days AND stop_on <= $as_of AS stopped_by_then
+    FROM (
+        -- The warning not sent yet goes out on day 30, or on the first simulated run if that
+        -- is later (a catch-up); the stop follows on day 35, at least 5 days after the warning.
+        SELECT o.*, greatest($first_day::DATE, o.due_date + $stop_days,
+                             coalesce(w.warned_on, greatest(
+                                 o.due_date + ($stop_days - $stop_after_warning),
+                                 $first_day::DATE))
+                             + $stop_after_warning) AS stop_on
+        FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number)
 ), ranked AS (
     -- The steps reached, counted in the schedule list itself (ascending days): no join.
     SELECT p.*, length(list_filter($schedule, lambda s: s.days <= p.days_overdue
-                                   AND (s.action <> 'stop' OR p.stop_on <= $as_of)))
+                                   AND (s.action <> 'stop' OR p.stopped_by_then)))
                     AS stage_rank
     FROM projected p
 ), staged AS (
-    SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage,
-           CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].action END AS stage_action
+    SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage
     FROM ranked
 )"""
 
@@ -54,15 +56,15 @@ FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
 
 WHATIF = f"""
 WITH {PROJECTED}, stopped AS (
+    -- Stopped already, or by the projected runs by then (nothing more is paid).
     SELECT customer_id FROM service_state($as_of) WHERE last_event = 'stopped'
+    UNION
+    SELECT customer_id FROM projected WHERE stopped_by_then
 )
 SELECT c.partner_id, p.name AS partner_name, t.customer_id, c.name AS customer_name,
        t.invoice_number, t.due_date, t.days_overdue, t.balance,
        coalesce(t.stage, 'none') AS stage, t.stage_rank, t.stop_on AS service_stops_on,
-       -- Stopped already, or by the projected runs by then (nothing more is paid).
-       t.customer_id IN (SELECT customer_id FROM stopped)
-           OR bool_or(t.stage_action IS NOT DISTINCT FROM 'stop') OVER (PARTITION BY t.customer_id)
-           AS service_stopped,
+       t.customer_id IN (SELECT customer_id FROM stopped) AS service_stopped,
        t.stage_rank >= $warning_rank AS at_risk
 FROM staged t JOIN customers c ON c.id = t.customer_id JOIN partners p ON p.id = c.partner_id
 WHERE t.days_overdue > 0
