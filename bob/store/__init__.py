@@ -144,8 +144,9 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame
     """A query's rows as a DataFrame keeping money as Decimal and dates as date
     (DuckDB's own .df() turns DECIMAL into float and DATE into Timestamp)."""
     with warnings.catch_warnings():
-        # DuckDB notes that Arrow from execute() costs one extra copy; con.sql() would refuse
-        # to run while an earlier execute() result is unfinished, which is worse.
+        # DuckDB notes that Arrow from execute() costs one extra copy; con.sql() refuses to
+        # run while an earlier execute() result is unfinished, and measured 2-4 ms slower on
+        # the 100,000-customer reports anyway.
         warnings.simplefilter("ignore", UserWarning)
         return con.execute(sql, params).to_arrow_table().to_pandas(integer_object_nulls=True)
 
