@@ -201,25 +201,27 @@ def deliver_pending(db, config: SmtpConfig | None, *, limit: int | None = None,
             tried += [item.notice.id for item in queue]
             left = None if left is None else left - len(queue)
             try:
-                _send_with_retries(config, queue, tally, sleep)
+                unsent = _send_with_retries(config, queue, tally, sleep)
             finally:
                 tally.flush()
                 store.write(db, lambda con: outbox_sql.release_claims(con, claimer))
-            if tally.error and tally.sent == 0:
-                break  # the server is not taking anything: the rest waits for the next call
+            if unsent:
+                break  # the server is not taking them now: the rest waits for the next call
         return DeliveryReport(sent=tally.sent, refused=tally.refused, rounds=tally.rounds,
                               pending=_count_pending(db, max_attempts), error=tally.error)
 
 
 def _send_with_retries(config: SmtpConfig, queue: list[_Pending], tally: _Tally,
-                       sleep: Callable[[float], None]) -> None:
+                       sleep: Callable[[float], None]) -> list[_Pending]:
+    """Up to ROUNDS rounds over `queue`; returns the rows still worth another try."""
     for round_no in range(ROUNDS):
         if not queue:
-            return
+            break
         if round_no:
             sleep(FIRST_BACKOFF_SECONDS * 2 ** (round_no - 1))
         queue = _send_round(config, queue, tally)
         tally.flush()
+    return queue
 
 
 def _send_round(config: SmtpConfig, queue: list[_Pending], tally: _Tally) -> list[_Pending]:

@@ -6,8 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
+
 from bob import store
-from bob.notices import deliver_pending, outbox
+from bob.notices import SmtpConfig, deliver_pending, outbox
+from tests.notices.conftest import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 NOTICES = 300  # more than one claim of rows per sender
@@ -71,3 +74,29 @@ def test_a_claim_of_a_sender_that_died_lapses(db, mail_server):
     assert deliver_pending(db, config).sent == 3
     assert store.read(db, lambda con: con.execute(
         "SELECT count(*) FROM delivery_claims").fetchone()[0]) == 0
+
+
+class TakesTenThenRefuses:
+    """Accepts the first ten messages, then answers "451 try later" to every one."""
+
+    def __init__(self):
+        self.offered = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.offered += 1
+        return "250 OK" if self.offered <= 10 else "451 try later"
+
+
+def test_a_server_that_stops_taking_emails_ends_the_call_after_the_rows_in_hand(db):
+    queue_reminders(db, 250)  # a first claim of 200 rows, and 50 more
+    handler = TakesTenThenRefuses()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        config = SmtpConfig(host="127.0.0.1", port=controller.port, security="none",
+                            sender="billing@vendor.example", timeout=5)
+        report = deliver_pending(db, config, sleep=lambda seconds: None)
+    finally:
+        controller.stop()
+    # 10 taken, the other 190 refused in each of the 3 rounds; the last 50 never offered.
+    assert (report.sent, handler.offered, report.pending) == (10, 10 + 190 * 3, 240)
