@@ -12,6 +12,7 @@ import bob
 from bob import store
 from bob.demo import build_demo
 from bob.reports import whatif_report
+from tests.conftest import with_december_invoice
 
 AS_OF = date(2026, 3, 18)
 AHEAD = (1, 6, 19, 33)
@@ -85,7 +86,6 @@ def test_whatif_notices_are_what_the_daily_job_then_sends(copy, days_ahead):
 
 
 def test_whatif_before_the_job_ever_ran_is_its_first_run_with_the_catch_up(prebuilt):
-    from tests.conftest import with_december_invoice
     scenario = prebuilt(with_december_invoice)  # due 31 December 2026, no run yet
     day = date(2027, 2, 6)  # day 37
     predicted = predicted_notices(scenario.db, day)
@@ -112,7 +112,6 @@ def test_the_timeline_lists_the_notices_the_job_then_sends_day_by_day(copy):
 
 
 def test_the_timeline_puts_the_stop_5_days_after_a_late_warning(prebuilt):
-    from tests.conftest import with_december_invoice
     scenario = prebuilt(with_december_invoice)  # due 31 December 2026, no run yet
     day = date(2027, 2, 6)  # day 37: today's first run sends the warning
     timeline = bob.timeline(scenario.db, as_of=day, horizon_days=10)
