@@ -130,6 +130,19 @@ def records(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# The claimed rows with their attempts so far: only their own deliveries are counted, not
+# every row's as in STATES (a full aggregation costs ~0.1 s on a 100,000-customer outbox).
+CLAIMED = """
+WITH claimed AS (SELECT unnest($ids) AS id), tries AS (
+    SELECT outbox_id, count(*) AS attempts FROM deliveries
+    WHERE outbox_id IN (SELECT id FROM claimed) GROUP BY outbox_id
+)
+SELECT o.*, coalesce(t.attempts, 0) AS attempts
+FROM outbox o JOIN claimed c ON c.id = o.id LEFT JOIN tries t ON t.outbox_id = o.id
+ORDER BY o.id
+"""
+
+
 def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int | None,
                   claimer: str, lease_seconds: int, skip: list[int]) -> list[dict]:
     """Claim the oldest pending rows no live sender holds, but those in `skip` (tried
@@ -137,9 +150,7 @@ def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int 
     claimed = [row[0] for row in con.execute(CLAIM, {
         "max_attempts": max_attempts, "limit": limit, "claimer": claimer,
         "lease_seconds": lease_seconds, "skip": skip}).fetchall()]
-    return records(con.execute(
-        STATES + "SELECT * FROM states WHERE list_contains($ids, id) ORDER BY id",
-        {"max_attempts": max_attempts, "ids": claimed}))
+    return records(con.execute(CLAIMED, {"ids": claimed}))
 
 
 def release_claims(con: duckdb.DuckDBPyConnection, claimer: str) -> None:
