@@ -38,6 +38,9 @@ HISTORY_MONTHS = 12
 # the 5- and 10-day reminders of the invoices due about the 1st fall in that gap.
 CRON_OUTAGE = (3, 4, 13)
 MIN_CUSTOMERS = 10
+# The year of history is one transaction. Uncapped, DuckDB keeps most of it in memory: 1.9 GB
+# peak at 100,000 customers. Capped, it writes ahead to the file: 1.6 GB, about 3 s slower.
+MEMORY_LIMIT = "1250MB"
 
 PARTNER_WORDS = ("Summit", "Bluewater", "Keystone", "Ironwood", "Northstar", "Clearpath",
                  "Redline", "Evergreen", "Pinnacle", "Lighthouse", "Cobalt", "Silverline",
@@ -230,7 +233,10 @@ def build_demo(db, *, customers: int = 300, seed: int = 7, as_of: date,
         raise BobError(f"A demo needs at least {MIN_CUSTOMERS} customers, not {customers}.")
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
-    summary = store.write(db, lambda con: _build(con, customers, seed, as_of, report))
+    def build(con):
+        with store.memory_capped(con, MEMORY_LIMIT):
+            return _build(con, customers, seed, as_of, report)
+    summary = store.write(db, build)
     return {**summary, "seconds": round(time.monotonic() - started, 1)}
 
 

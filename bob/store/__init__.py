@@ -118,6 +118,17 @@ def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T
             attempt += 1
 
 
+@contextmanager
+def memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Cap DuckDB's memory (e.g. "1250MB") while one large transaction runs: past the cap it
+    writes the new rows ahead to the file instead of holding them all in memory."""
+    con.execute(f"SET memory_limit = '{limit}'")  # a constant of the caller, never user text
+    try:
+        yield
+    finally:
+        con.execute("RESET memory_limit")
+
+
 def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str,
           details: str) -> None:
     """Every change leaves a line: who, when (the database clock), what."""

@@ -270,3 +270,23 @@ def test_past_emails_were_delivered_and_the_as_of_days_wait(db):
                   [AS_OF])
     assert [(r["past"], r["emails"] == r["delivered"], r["delivered"]) for r in states] == [
         (False, False, 0), (True, True, states[1]["emails"])]
+
+
+def test_the_build_caps_duckdbs_memory_while_it_runs_and_gives_it_back(tmp_path):
+    db = tmp_path / "capped.duckdb"
+    seen = []
+
+    def memory_limit():
+        return value(db, "SELECT current_setting('memory_limit')")
+
+    def progress(fraction, message):
+        # The build's own database, open in this process: the same instance and settings.
+        seen.append(memory_limit())
+
+    store.read(db, lambda con: None)  # an empty store, held open by the session below
+    with store.session(db):
+        default = memory_limit()
+        build_demo(db, customers=10, seed=SEED, as_of=AS_OF, progress=progress)
+        after = memory_limit()
+    assert set(seen) == {"1.1 GiB"}  # DuckDB's rendering of demo.MEMORY_LIMIT, 1250MB
+    assert default != "1.1 GiB" and after == default
