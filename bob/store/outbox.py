@@ -82,36 +82,50 @@ def queue_service_restored(con: duckdb.DuckDBPyConnection, events_table: str,
 
 # --- delivery -------------------------------------------------------------------------------
 
-# Each outbox row with its delivery state; `$max_attempts` decides when pending becomes failed.
-STATES = """
-WITH tries AS (
+# Outbox row `o` has been delivered.
+DELIVERED = "EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id AND d.ok)"
+
+# Outbox rows with no successful delivery: pending, or failed for good.
+UNDELIVERED = f"""
+undelivered AS (SELECT * FROM outbox o WHERE NOT {DELIVERED})"""
+
+
+def states(rows: str) -> str:
+    """CTEs `tries` and `states`: each row of the CTE `rows` (outbox rows) with its delivery
+    state. Only those rows' attempts are summed: summing every row's costs ~0.1 s on a
+    100,000-customer outbox. `$max_attempts` decides when pending becomes failed."""
+    return f"""
+tries AS (
     SELECT outbox_id, count(*) AS attempts, bool_or(ok) AS delivered,
            arg_max(error, attempt) AS last_error, max(attempted_at) AS last_attempt_at
-    FROM deliveries GROUP BY outbox_id
+    FROM deliveries WHERE outbox_id IN (SELECT id FROM {rows}) GROUP BY outbox_id
 ), states AS (
     SELECT o.*, coalesce(t.attempts, 0) AS attempts, t.last_error, t.last_attempt_at,
            CASE WHEN coalesce(t.delivered, false) THEN 'delivered'
                 WHEN coalesce(t.attempts, 0) >= $max_attempts THEN 'failed'
                 ELSE 'pending' END AS state
-    FROM outbox o LEFT JOIN tries t ON t.outbox_id = o.id
-)
-"""
+    FROM {rows} o LEFT JOIN tries t ON t.outbox_id = o.id
+)"""
+
 
 # Attempt numbers are given here, after the ones already stored, so no two rows share one.
 RECORD = """
 INSERT INTO deliveries (outbox_id, attempt, ok, error)
+WITH batch AS (SELECT unnest($batch, recursive := true)), tried AS (
+    SELECT outbox_id, max(attempt) AS attempts FROM deliveries
+    WHERE outbox_id IN (SELECT outbox_id FROM batch) GROUP BY outbox_id
+)
 SELECT b.outbox_id, coalesce(t.attempts, 0) + row_number() OVER (
            PARTITION BY b.outbox_id ORDER BY b.seq), b.ok, b.error::VARCHAR
-FROM (SELECT unnest($batch, recursive := true)) b
-LEFT JOIN (SELECT outbox_id, max(attempt) AS attempts FROM deliveries GROUP BY outbox_id) t
-    ON t.outbox_id = b.outbox_id
+FROM batch b LEFT JOIN tried t ON t.outbox_id = b.outbox_id
 ORDER BY b.seq
 """
 
 # A sender claims the rows it is about to send, so a second sender (another process) skips
 # them; a claim older than the lease is a sender that died, and lapses.
-CLAIM = "INSERT INTO delivery_claims " + STATES + """
-, claimable AS (
+CLAIM = f"""
+INSERT INTO delivery_claims
+WITH {UNDELIVERED}, {states("undelivered")}, claimable AS (
     SELECT s.id FROM states s
     WHERE s.state = 'pending' AND NOT list_contains($skip, s.id) AND NOT EXISTS (
         SELECT 1 FROM delivery_claims c WHERE c.outbox_id = s.id
@@ -124,23 +138,26 @@ ON CONFLICT (outbox_id) DO UPDATE SET claimed_at = excluded.claimed_at,
 RETURNING outbox_id
 """
 
+CLAIMED = f"""
+WITH claimed AS (SELECT * FROM outbox WHERE id IN (SELECT unnest($ids))), {states("claimed")}
+SELECT * FROM states ORDER BY id
+"""
+
+# The newest rows the filters keep are picked first; only their deliveries are then read.
+LISTING = """
+WITH listed AS (
+    SELECT * FROM outbox o
+    WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
+      AND ($customer_id IS NULL OR customer_id = $customer_id) {delivered}
+    ORDER BY id DESC LIMIT $limit
+), {states}
+SELECT * FROM states ORDER BY id DESC"""
+DELIVERED_FILTER = {True: f"AND {DELIVERED}", False: f"AND NOT {DELIVERED}", None: ""}
+
 
 def records(cursor) -> list[dict]:
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-# The claimed rows with their attempts so far: only their own deliveries are counted, not
-# every row's as in STATES (a full aggregation costs ~0.1 s on a 100,000-customer outbox).
-CLAIMED = """
-WITH claimed AS (SELECT unnest($ids) AS id), tries AS (
-    SELECT outbox_id, count(*) AS attempts FROM deliveries
-    WHERE outbox_id IN (SELECT id FROM claimed) GROUP BY outbox_id
-)
-SELECT o.*, coalesce(t.attempts, 0) AS attempts
-FROM outbox o JOIN claimed c ON c.id = o.id LEFT JOIN tries t ON t.outbox_id = o.id
-ORDER BY o.id
-"""
 
 
 def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int | None,
@@ -150,7 +167,7 @@ def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int 
     claimed = [row[0] for row in con.execute(CLAIM, {
         "max_attempts": max_attempts, "limit": limit, "claimer": claimer,
         "lease_seconds": lease_seconds, "skip": skip}).fetchall()]
-    return records(con.execute(CLAIMED, {"ids": claimed}))
+    return records(con.execute(CLAIMED, {"max_attempts": max_attempts, "ids": claimed}))
 
 
 def release_claims(con: duckdb.DuckDBPyConnection, claimer: str) -> None:
@@ -158,8 +175,10 @@ def release_claims(con: duckdb.DuckDBPyConnection, claimer: str) -> None:
 
 
 def count_pending(con: duckdb.DuckDBPyConnection, max_attempts: int) -> int:
-    return con.execute(STATES + "SELECT count(*) FROM states WHERE state = 'pending'",
-                       {"max_attempts": max_attempts}).fetchone()[0]
+    return con.execute(
+        f"WITH {UNDELIVERED}, {states('undelivered')} "
+        "SELECT count(*) FROM states WHERE state = 'pending'",
+        {"max_attempts": max_attempts}).fetchone()[0]
 
 
 def record_attempts(con: duckdb.DuckDBPyConnection, batch: list[dict]) -> None:
@@ -169,13 +188,8 @@ def record_attempts(con: duckdb.DuckDBPyConnection, batch: list[dict]) -> None:
 
 def listing(con: duckdb.DuckDBPyConnection, params: dict) -> list[dict]:
     """Outbox rows with their delivery state, newest first (see bob.notices.outbox)."""
-    return records(con.execute(
-        STATES + """
-        SELECT * FROM states
-        WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
-          AND ($customer_id IS NULL OR customer_id = $customer_id)
-          AND ($delivered IS NULL OR (state = 'delivered') = $delivered)
-        ORDER BY id DESC LIMIT $limit""", params))
+    sql = LISTING.format(delivered=DELIVERED_FILTER[params["delivered"]], states=states("listed"))
+    return records(con.execute(sql, {k: v for k, v in params.items() if k != "delivered"}))
 
 
 def row(con: duckdb.DuckDBPyConnection, outbox_id: int) -> dict | None:
