@@ -29,49 +29,61 @@ WITH {CUSTOMER_STATUS}
 SELECT bob_status, count(*) AS customers FROM customer_status GROUP BY bob_status
 """
 
-# Invoices that still count: issued by `as_of`, not canceled (cancellations net to zero).
+# Invoices that still count: issued by `as_of`, not canceled by then (cancellations net to
+# zero). Their open balances come from `open_invoices` (bob.store.receivables): what is not
+# open is paid in full, since a payment never allocates more than an invoice's balance.
 KEPT = """
 kept AS (
-    SELECT * FROM invoice_state($as_of) WHERE kind = 'invoice' AND canceled_on IS NULL
+    SELECT i.number, i.customer_id, i.billing_month, i.total
+    FROM invoices i
+    WHERE i.kind = 'invoice' AND i.issue_date <= $as_of AND NOT EXISTS (
+        SELECT 1 FROM invoices c
+        WHERE c.kind = 'cancellation' AND c.cancels = i.number AND c.issue_date <= $as_of)
+), open AS (
+    SELECT invoice_number, customer_id, balance, days_overdue FROM open_invoices($as_of)
 )"""
 
 FIGURES = f"""
-WITH {KEPT}
-SELECT count(*) FILTER (billing_month = $month) AS billed_invoices,
-       coalesce(sum(total) FILTER (billing_month = $month), 0)::DECIMAL(18, 2) AS billed,
-       coalesce(sum(total) FILTER (billing_month = $previous_month), 0)::DECIMAL(18, 2)
-           AS billed_previous_month,
-       coalesce(sum(balance) FILTER (is_open), 0)::DECIMAL(18, 2) AS open_receivables,
-       count(*) FILTER (is_open AND days_overdue > 0) AS overdue_invoices,
-       coalesce(sum(balance) FILTER (is_open AND days_overdue > 0), 0)::DECIMAL(18, 2)
-           AS overdue_receivables
-FROM kept
+WITH {KEPT}, billed AS (
+    SELECT count(*) FILTER (billing_month = $month) AS billed_invoices,
+           coalesce(sum(total) FILTER (billing_month = $month), 0)::DECIMAL(18, 2) AS billed,
+           coalesce(sum(total) FILTER (billing_month = $previous_month), 0)::DECIMAL(18, 2)
+               AS billed_previous_month
+    FROM kept WHERE billing_month IN ($month, $previous_month)
+), owed AS (
+    SELECT coalesce(sum(balance), 0)::DECIMAL(18, 2) AS open_receivables,
+           count(*) FILTER (days_overdue > 0) AS overdue_invoices,
+           coalesce(sum(balance) FILTER (days_overdue > 0), 0)::DECIMAL(18, 2)
+               AS overdue_receivables
+    FROM open
+)
+SELECT * FROM billed, owed
 """
 
 # Each month's billed total split into what is paid, still open, and overdue.
 BILLING_BY_MONTH = f"""
 WITH {KEPT}, months AS (
-    SELECT billing_month AS month,
-           sum(paid)::DECIMAL(18, 2) AS "Paid",
-           coalesce(sum(balance) FILTER (days_overdue = 0), 0)::DECIMAL(18, 2) AS "Open",
-           coalesce(sum(balance) FILTER (days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue"
-    FROM kept
-    WHERE billing_month >= $first_month AND billing_month <= $month
-    GROUP BY billing_month
+    SELECT k.billing_month AS month,
+           (sum(k.total) - coalesce(sum(o.balance), 0))::DECIMAL(18, 2) AS "Paid",
+           coalesce(sum(o.balance) FILTER (o.days_overdue = 0), 0)::DECIMAL(18, 2) AS "Open",
+           coalesce(sum(o.balance) FILTER (o.days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue"
+    FROM kept k LEFT JOIN open o ON o.invoice_number = k.number
+    WHERE k.billing_month >= $first_month AND k.billing_month <= $month
+    GROUP BY k.billing_month
 )
 UNPIVOT months ON "Paid", "Open", "Overdue" INTO NAME part VALUE amount
 ORDER BY month, part
 """
 
-RECEIVABLES_BY_PARTNER = f"""
-WITH {KEPT}, partners_open AS (
+RECEIVABLES_BY_PARTNER = """
+WITH partners_open AS (
     SELECT p.id AS partner_id, p.name AS partner_name,
-           coalesce(sum(k.balance) FILTER (k.days_overdue = 0), 0)::DECIMAL(18, 2)
+           coalesce(sum(o.balance) FILTER (o.days_overdue = 0), 0)::DECIMAL(18, 2)
                AS "Not yet due",
-           coalesce(sum(k.balance) FILTER (k.days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue",
-           sum(k.balance)::DECIMAL(18, 2) AS open_total
-    FROM kept k JOIN customers c ON c.id = k.customer_id JOIN partners p ON p.id = c.partner_id
-    WHERE k.is_open
+           coalesce(sum(o.balance) FILTER (o.days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue",
+           sum(o.balance)::DECIMAL(18, 2) AS open_total
+    FROM open_invoices($as_of) o JOIN customers c ON c.id = o.customer_id
+    JOIN partners p ON p.id = c.partner_id
     GROUP BY p.id, p.name
     ORDER BY open_total DESC, p.id
     LIMIT $top
