@@ -97,13 +97,17 @@ def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]
         return work(con)
 
 
-def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T], *,
+          memory_limit: str | None = None) -> T:
     """Run `work` in one transaction: all of it is stored, or nothing. Conflicts are retried.
-    The transaction ends by bringing the derived receivables up to date."""
+    The transaction ends by bringing the derived receivables up to date.
+
+    `memory_limit` (e.g. "1250MB") caps DuckDB's memory for a large transaction, commit
+    included: past the cap it writes the new rows ahead to the file instead of holding them."""
     attempt = 0
     with _writer:
         while True:
-            with connect(path) as con:
+            with connect(path) as con, _memory_capped(con, memory_limit):
                 con.execute("BEGIN TRANSACTION")
                 try:
                     result = work(con)
@@ -119,9 +123,10 @@ def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T
 
 
 @contextmanager
-def memory_capped(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
-    """Cap DuckDB's memory (e.g. "1250MB") while one large transaction runs: past the cap it
-    writes the new rows ahead to the file instead of holding them all in memory."""
+def _memory_capped(con: duckdb.DuckDBPyConnection, limit: str | None) -> Iterator[None]:
+    if limit is None:
+        yield
+        return
     con.execute(f"SET memory_limit = '{limit}'")  # a constant of the caller, never user text
     try:
         yield
