@@ -56,9 +56,10 @@ FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
 
 WHATIF = f"""
 WITH {PROJECTED}, stopped AS (
-    -- Stopped already, or by the projected runs by then (nothing more is paid).
+    -- Stopped already, or by the projected runs by then (nothing more is paid). Only read
+    -- through IN, so repeats need no removing.
     SELECT customer_id FROM service_state($as_of) WHERE last_event = 'stopped'
-    UNION
+    UNION ALL
     SELECT customer_id FROM projected WHERE stopped_by_then
 )
 SELECT c.partner_id, p.name AS partner_name, t.customer_id, c.name AS customer_name,
