@@ -26,10 +26,13 @@ LEDGER_SORTS = {
     "Customer name": "c.name, s.number DESC",
 }
 
-LEDGER_FROM = """
-FROM invoice_state($as_of) s JOIN customers c ON c.id = s.customer_id
-JOIN partners p ON p.id = c.partner_id
-WHERE {where}"""
+LEDGER_JOINS = """
+JOIN customers c ON c.id = s.customer_id JOIN partners p ON p.id = c.partner_id"""
+# Filters and sorts that read the customer or the partner; the others read the invoice alone,
+# so the ledger can filter, count and pick its page before joining names to 500 rows, not to
+# every invoice (about 70 ms of a first load at 100,000 customers).
+NAMED_FILTERS = {"partner_ids", "search"}
+NAMED_SORTS = {"Customer name"}
 
 
 def _where(filters: dict) -> tuple[str, dict]:
@@ -44,6 +47,12 @@ def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: i
                 filters: dict) -> pd.DataFrame:
     """The ledger's rows (bob.store.invoices.ledger's columns) in a chosen order."""
     where, active = _where(filters)
+    order, page = LEDGER_SORTS[sort], "LIMIT $limit" if limit else ""
+    if sort in NAMED_SORTS or NAMED_FILTERS & set(active) or not limit:
+        source = f"invoice_state($as_of) s {LEDGER_JOINS} WHERE {where} ORDER BY {order} {page}"
+    else:
+        source = (f"(SELECT * FROM invoice_state($as_of) s WHERE {where} ORDER BY {order} "
+                  f"{page}) s {LEDGER_JOINS} ORDER BY {order}")
     return frame(con,
         f"""
         SELECT s.number, s.kind, s.customer_id, c.name AS customer_name,
@@ -51,9 +60,7 @@ def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: i
                strftime(coalesce(s.billing_month, s.issue_date), '%Y-%m') AS period,
                s.issue_date, s.due_date, s.amount, s.tax, s.total, s.paid, s.balance,
                s.status, s.days_overdue, s.cancels, s.cancellation_number
-        {LEDGER_FROM.format(where=where)}
-        ORDER BY {LEDGER_SORTS[sort]}
-        {"LIMIT $limit" if limit else ""}
+        FROM {source}
         """,
         {"as_of": as_of, **active, **({"limit": limit} if limit else {})},
     )
@@ -62,11 +69,12 @@ def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: i
 def ledger_summary(con: duckdb.DuckDBPyConnection, as_of: date, filters: dict) -> pd.DataFrame:
     """Per status: how many invoices match the filters, their total and open balance."""
     where, active = _where(filters)
+    joins = LEDGER_JOINS if NAMED_FILTERS & set(active) else ""
     return frame(con,
         f"""
         SELECT s.status, count(*) AS invoices, sum(s.total)::DECIMAL(18, 2) AS total,
                coalesce(sum(s.balance) FILTER (s.is_open), 0)::DECIMAL(18, 2) AS open_balance
-        {LEDGER_FROM.format(where=where)}
+        FROM invoice_state($as_of) s {joins} WHERE {where}
         GROUP BY s.status ORDER BY s.status
         """,
         {"as_of": as_of, **active},

@@ -2,11 +2,15 @@
 
 from datetime import date
 
+import pytest
+
 import bob
 from bob import reports
 from bob.money import format_money
+from bob.store.invoices import LEDGER_FILTERS
+from bob.store.whatif import LEDGER_SORTS, NAMED_FILTERS, NAMED_SORTS
 from pages import common
-from tests.app.conftest import ACTIVE, AS_OF, LATE
+from tests.app.conftest import ACTIVE, AS_OF, LATE, US_PARTNER
 
 
 def metric(at, label: str) -> str:
@@ -130,3 +134,30 @@ def test_csv_download_holds_every_filtered_invoice(demo_db):
     csv = reports.invoice_csv(demo_db, as_of=AS_OF, statuses=["Overdue"]).decode().splitlines()
     assert csv[0].startswith("number,kind,customer_id")
     assert len(csv) - 1 == overdue_count(demo_db, AS_OF)
+
+
+LEDGER_CASES = [
+    {}, {"statuses": ["Overdue", "Invoice Paid"]}, {"partner_ids": [US_PARTNER]},
+    {"search": "Late"}, {"month_from": date(2026, 9, 1), "month_to": date(2026, 10, 1)},
+    {"customer_ids": [ACTIVE, LATE], "statuses": ["Invoice Paid"]},
+]
+
+
+@pytest.mark.parametrize("sort", reports.LEDGER_SORTS)
+@pytest.mark.parametrize("filters", LEDGER_CASES, ids=lambda f: ",".join(f) or "none")
+def test_a_ledger_page_is_the_top_of_the_whole_sorted_ledger(demo_db, sort, filters):
+    """The page is picked before names are joined when no filter or sort needs them: it must
+    be the same rows as sorting everything that matches."""
+    page = reports.invoice_ledger(demo_db, as_of=AS_OF, sort=sort, limit=7, **filters)
+    every = reports.invoice_ledger(demo_db, as_of=AS_OF, sort=sort, limit=None, **filters)
+    assert len(every["rows"]) > 7 or filters
+    assert page["rows"].equals(every["rows"].head(7))
+    assert page["matching"] == every["matching"] == len(every["rows"])
+    assert page["by_status"] == every["rows"]["status"].value_counts().to_dict()
+
+
+def test_only_the_named_filters_and_sorts_read_customer_or_partner_columns():
+    named = {name for name, sql in LEDGER_FILTERS.items() if "c." in sql or "p." in sql}
+    assert named == NAMED_FILTERS
+    assert {name for name, sql in LEDGER_SORTS.items()
+            if "c." in sql or "p." in sql} == NAMED_SORTS
