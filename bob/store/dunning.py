@@ -27,7 +27,9 @@ history AS (
     FROM notices n JOIN schedule s ON s.stage = n.stage
     WHERE n.invoice_number IN (SELECT invoice_number FROM open)
       AND n.decided_on < $history_before
-), warned AS (
+)"""
+WARNED = """
+warned AS (
     SELECT n.invoice_number, n.decided_on AS warned_on
     FROM notices n JOIN schedule s ON s.stage = n.stage
     WHERE s.action = 'warning' AND n.outcome = 'sent' AND n.decided_on < $history_before
@@ -41,7 +43,7 @@ WHERE run_on < $as_of"""
 
 DECIDE = f"""
 CREATE OR REPLACE TEMP TABLE decisions AS
-WITH {SCHEDULE_CTE}, {OPEN}, {HISTORY},
+WITH {SCHEDULE_CTE}, {OPEN}, {HISTORY}, {WARNED},
 top_done AS (
     SELECT invoice_number, max(rank) AS done_rank FROM history
     WHERE action <> 'stop' GROUP BY invoice_number

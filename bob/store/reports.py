@@ -14,12 +14,12 @@ import duckdb
 import pandas as pd
 
 from bob.store import frame
-from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE, with_first_day
+from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE, WARNED, with_first_day
 from bob.store.overview import CUSTOMER_STATUS
 
 # $first_day: the first day the projection assumes a run (bob.store.dunning.with_first_day).
 PROJECTED = f"""
-{SCHEDULE_CTE}, {OPEN}, {HISTORY},
+{SCHEDULE_CTE}, {OPEN}, {WARNED},
 projected AS (
     SELECT *, days_overdue >= $stop_days AND stop_on <= $as_of AS stopped_by_then
     FROM (
@@ -73,7 +73,7 @@ ORDER BY c.partner_id, t.customer_id, t.invoice_number
 """
 
 TIMELINE = f"""
-WITH {PROJECTED}, steps AS (
+WITH {PROJECTED}, {HISTORY}, steps AS (
     SELECT CASE WHEN s.action = 'stop' THEN p.stop_on ELSE p.due_date + s.days END AS on_date,
            s.stage, s.action, s.rank, p.balance
     FROM projected p JOIN schedule s ON NOT EXISTS (

@@ -148,7 +148,7 @@ def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # day: the steps that fall on that very day, and the stops the projection puts on it.
 DAILY_DECISIONS = f"""
 CREATE OR REPLACE TEMP TABLE decisions AS
-WITH {reports_sql.PROJECTED}
+WITH {reports_sql.PROJECTED}, {dunning_sql.HISTORY}
 SELECT t.invoice_number, t.customer_id, t.due_date, t.balance, t.days_overdue, s.stage,
        s.rank, s.action, 'sent' AS outcome,
        CASE WHEN s.action = 'warning' THEN $as_of::DATE + $stop_after_warning
