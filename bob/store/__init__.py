@@ -11,6 +11,7 @@ import random
 import threading
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from bob.store import receivables
 from bob.store.schema import migrate
@@ -66,13 +68,21 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
             attempt += 1
 
 
+# Stores a session holds open in this process. They were migrated when the session began
+# and nothing else can open them meanwhile, so their connections skip asking for the schema
+# version (about 1 ms a read).
+_in_session: Counter[Path] = Counter()
+_in_session_lock = threading.Lock()
+
+
 @contextmanager
 def connect(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection to the migrated store; closed on exit."""
     resolved = db_path(path)
     con = _open(resolved)
     try:
-        migrate(con, _writer)
+        if not _in_session[resolved.resolve()]:
+            migrate(con, _writer)
         yield con
     finally:
         con.close()
@@ -89,7 +99,14 @@ def session(path: str | Path | None = None) -> Iterator[None]:
         yield
         return
     with connect(resolved):
-        yield
+        key = resolved.resolve()
+        with _in_session_lock:
+            _in_session[key] += 1
+        try:
+            yield
+        finally:
+            with _in_session_lock:
+                _in_session[key] -= 1
 
 
 def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -158,13 +175,21 @@ def preview(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection],
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
     """A query's rows as a DataFrame keeping money as Decimal and dates as date
-    (DuckDB's own .df() turns DECIMAL into float and DATE into Timestamp)."""
+    (DuckDB's own .df() turns DECIMAL into float and DATE into Timestamp).
+
+    Money columns stay Arrow decimals: each value read out, and each sum, is a Decimal, and
+    no Python object is made per row until one is read (2.5 ms of a 13,000-row report)."""
     with warnings.catch_warnings():
         # DuckDB notes that Arrow from execute() costs one extra copy; con.sql() refuses to
         # run while an earlier execute() result is unfinished, and measured 2-4 ms slower on
         # the 100,000-customer reports anyway.
         warnings.simplefilter("ignore", UserWarning)
-        return con.execute(sql, params).to_arrow_table().to_pandas(integer_object_nulls=True)
+        return con.execute(sql, params).to_arrow_table().to_pandas(
+            integer_object_nulls=True, types_mapper=_keep_decimals)
+
+
+def _keep_decimals(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
+    return pd.ArrowDtype(arrow_type) if pa.types.is_decimal(arrow_type) else None
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:

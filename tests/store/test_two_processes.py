@@ -70,6 +70,19 @@ def test_units_of_work_in_a_session_share_the_open_store(prebuilt):
     assert setting(scenario.db, "threads") != 1  # opened anew afterwards
 
 
+def test_a_session_checks_the_schema_version_once_not_on_every_read(prebuilt, monkeypatch):
+    scenario = prebuilt(with_december_invoice)
+    checks = []
+    migrate = bob.store.migrate
+    monkeypatch.setattr(bob.store, "migrate", lambda *args: checks.append(1) or migrate(*args))
+    with bob.store.session(scenario.db):
+        for _ in range(3):
+            bob.ledger(scenario.db, as_of=date(2027, 1, 20))
+    assert len(checks) == 1
+    bob.ledger(scenario.db, as_of=date(2027, 1, 20))  # outside a session, every read checks
+    assert len(checks) == 2
+
+
 def test_a_session_keeps_the_cron_job_waiting_only_until_it_ends(prebuilt):
     scenario = prebuilt(with_december_invoice)
     with bob.store.session(scenario.db):
