@@ -93,19 +93,27 @@ LEDGER_FILTERS = {
 }
 
 
-def ledger(con, as_of: date, *, limit: int | None = None, **filters) -> pd.DataFrame:
-    """The invoice ledger as of a date; filters are named in LEDGER_FILTERS (None = all)."""
+LEDGER_COLUMNS = """
+s.number, s.kind, s.customer_id, c.name AS customer_name, p.id AS partner_id,
+p.name AS partner_name, strftime(coalesce(s.billing_month, s.issue_date), '%Y-%m') AS period,
+s.issue_date, s.due_date, s.amount, s.tax, s.total, s.paid, s.balance, s.status,
+s.days_overdue, s.cancels, s.cancellation_number"""
+
+
+def ledger_where(filters: dict) -> tuple[str, dict]:
+    """The WHERE of the filters given (None, [] and "" mean all) and their parameters."""
     active = {name: value for name, value in filters.items() if value not in (None, [], "")}
     unknown = set(active) - set(LEDGER_FILTERS)
     if unknown:
         raise ValueError(f"unknown ledger filters: {sorted(unknown)}")
-    where = " AND ".join(["TRUE", *(LEDGER_FILTERS[name] for name in active)])
+    return " AND ".join(["TRUE", *(LEDGER_FILTERS[name] for name in active)]), active
+
+
+def ledger(con, as_of: date, *, limit: int | None = None, **filters) -> pd.DataFrame:
+    """The invoice ledger as of a date; filters are named in LEDGER_FILTERS (None = all)."""
+    where, active = ledger_where(filters)
     sql = f"""
-        SELECT s.number, s.kind, s.customer_id, c.name AS customer_name,
-               p.id AS partner_id, p.name AS partner_name,
-               strftime(coalesce(s.billing_month, s.issue_date), '%Y-%m') AS period,
-               s.issue_date, s.due_date, s.amount, s.tax, s.total, s.paid, s.balance,
-               s.status, s.days_overdue, s.cancels, s.cancellation_number
+        SELECT {LEDGER_COLUMNS}
         FROM ({STATE}) s JOIN customers c ON c.id = s.customer_id
         JOIN partners p ON p.id = c.partner_id
         WHERE {where}

@@ -14,7 +14,7 @@ import pandas as pd
 from bob.store import dunning as dunning_sql
 from bob.store import frame
 from bob.store import reports as reports_sql
-from bob.store.invoices import LEDGER_FILTERS
+from bob.store.invoices import LEDGER_COLUMNS, ledger_where
 
 # Sort orders the ledger offers, label -> ORDER BY (never user text in SQL).
 LEDGER_SORTS = {
@@ -35,40 +35,23 @@ NAMED_FILTERS = {"partner_ids", "search"}
 NAMED_SORTS = {"Customer name"}
 
 
-def _where(filters: dict) -> tuple[str, dict]:
-    active = {name: value for name, value in filters.items() if value not in (None, [], "")}
-    unknown = set(active) - set(LEDGER_FILTERS)
-    if unknown:
-        raise ValueError(f"unknown ledger filters: {sorted(unknown)}")
-    return " AND ".join(["TRUE", *(LEDGER_FILTERS[name] for name in active)]), active
-
-
 def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: int | None,
                 filters: dict) -> pd.DataFrame:
     """The ledger's rows (bob.store.invoices.ledger's columns) in a chosen order."""
-    where, active = _where(filters)
+    where, active = ledger_where(filters)
     order, page = LEDGER_SORTS[sort], "LIMIT $limit" if limit else ""
     if sort in NAMED_SORTS or NAMED_FILTERS & set(active) or not limit:
         source = f"invoice_state($as_of) s {LEDGER_JOINS} WHERE {where} ORDER BY {order} {page}"
     else:
         source = (f"(SELECT * FROM invoice_state($as_of) s WHERE {where} ORDER BY {order} "
                   f"{page}) s {LEDGER_JOINS} ORDER BY {order}")
-    return frame(con,
-        f"""
-        SELECT s.number, s.kind, s.customer_id, c.name AS customer_name,
-               p.id AS partner_id, p.name AS partner_name,
-               strftime(coalesce(s.billing_month, s.issue_date), '%Y-%m') AS period,
-               s.issue_date, s.due_date, s.amount, s.tax, s.total, s.paid, s.balance,
-               s.status, s.days_overdue, s.cancels, s.cancellation_number
-        FROM {source}
-        """,
-        {"as_of": as_of, **active, **({"limit": limit} if limit else {})},
-    )
+    return frame(con, f"SELECT {LEDGER_COLUMNS} FROM {source}",
+                 {"as_of": as_of, **active, **({"limit": limit} if limit else {})})
 
 
 def ledger_summary(con: duckdb.DuckDBPyConnection, as_of: date, filters: dict) -> pd.DataFrame:
     """Per status: how many invoices match the filters, their total and open balance."""
-    where, active = _where(filters)
+    where, active = ledger_where(filters)
     joins = LEDGER_JOINS if NAMED_FILTERS & set(active) else ""
     return frame(con,
         f"""
