@@ -9,7 +9,7 @@ import threading
 
 import duckdb
 
-from bob.store import receivables
+from bob.store import outbox, receivables
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the whole first schema
@@ -236,6 +236,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 5: open_invoices without an OR in its scan (see bob.store.receivables)
     receivables.OPEN_INVOICES,
+    # 6: each email's first successful delivery on its outbox row (see bob.store.outbox)
+    "ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMP;\n"
+    + outbox.MARK_DELIVERED.format(which="TRUE"),
 )
 
 

@@ -5,6 +5,7 @@ from aiosmtpd.controller import Controller
 
 import bob
 from bob import notices, reports, store
+from bob.store import outbox as outbox_sql
 from tests.app.conftest import AS_OF, LATE
 from tests.notices.conftest import FlakyHandler, free_port
 
@@ -91,10 +92,12 @@ def test_deliver_pending_without_smtp_says_how_to_configure_it(demo_db, app, no_
 
 def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server):
     # All but the newest five went out on an earlier delivery run.
-    store.write(demo_db, lambda con: con.execute(
-        "INSERT INTO deliveries (outbox_id, attempt, ok) SELECT id, 1, true FROM outbox "
-        "WHERE id <= (SELECT max(id) - 5 FROM outbox) "
-        "AND id NOT IN (SELECT outbox_id FROM deliveries)"))
+    def delivered_earlier(con):
+        con.execute("INSERT INTO deliveries (outbox_id, attempt, ok) SELECT id, 1, true "
+                    "FROM outbox WHERE id <= (SELECT max(id) - 5 FROM outbox) "
+                    "AND id NOT IN (SELECT outbox_id FROM deliveries)")
+        outbox_sql.mark_delivered(con)
+    store.write(demo_db, delivered_earlier)
     pending = notices.outbox(demo_db, delivered=False, limit=100_000)
     assert len(pending) == 5
     at = app("pages/notices.py")

@@ -51,6 +51,20 @@ def test_refusals_are_recorded_as_delivery_attempts(db, five_notices, mail_serve
         (1, False), (2, False), (3, True)]
 
 
+def test_an_email_is_stamped_delivered_at_its_first_success_and_only_then(
+        db, five_notices, mail_server):
+    handler, config = mail_server(refuse=12)
+    deliver_pending(db, config, sleep=lambda seconds: None)  # 3 of 5 get through
+    stamps = store.read(db, lambda con: con.execute(
+        """
+        SELECT o.id, o.delivered_at, min(d.attempted_at) FILTER (d.ok) AS first_success
+        FROM outbox o LEFT JOIN deliveries d ON d.outbox_id = o.id
+        GROUP BY o.id, o.delivered_at ORDER BY o.id
+        """).fetchall())
+    assert [stamp is not None for _, stamp, _ in stamps].count(True) == 3
+    assert all(stamp == first_success for _, stamp, first_success in stamps)
+
+
 def test_refused_messages_are_retried_with_exponential_backoff(db, five_notices, mail_server):
     handler, config = mail_server(refuse=12)
     slept = []
