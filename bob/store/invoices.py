@@ -100,6 +100,10 @@ s.issue_date, s.due_date, s.amount, s.tax, s.total, s.paid, s.balance, s.status,
 s.days_overdue, s.cancels, s.cancellation_number"""
 
 
+LEDGER_JOINS = """
+JOIN customers c ON c.id = s.customer_id JOIN partners p ON p.id = c.partner_id"""
+
+
 def ledger_where(filters: dict) -> tuple[str, dict]:
     """The WHERE of the filters given (None, [] and "" mean all) and their parameters."""
     active = {name: value for name, value in filters.items() if value not in (None, [], "")}
@@ -114,8 +118,7 @@ def ledger(con, as_of: date, *, limit: int | None = None, **filters) -> pd.DataF
     where, active = ledger_where(filters)
     sql = f"""
         SELECT {LEDGER_COLUMNS}
-        FROM ({STATE}) s JOIN customers c ON c.id = s.customer_id
-        JOIN partners p ON p.id = c.partner_id
+        FROM ({STATE}) s {LEDGER_JOINS}
         WHERE {where}
         ORDER BY s.number DESC
         {"LIMIT $limit" if limit else ""}

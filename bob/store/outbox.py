@@ -110,7 +110,7 @@ tries AS (
     FROM deliveries WHERE outbox_id IN (SELECT id FROM {rows}) GROUP BY outbox_id
 ), states AS (
     SELECT o.*, coalesce(t.attempts, 0) AS attempts, t.last_error, t.last_attempt_at,
-           CASE WHEN o.delivered_at IS NOT NULL THEN 'delivered'
+           CASE WHEN {DELIVERED} THEN 'delivered'
                 WHEN coalesce(t.attempts, 0) >= $max_attempts THEN 'failed'
                 ELSE 'pending' END AS state
     FROM {rows} o LEFT JOIN tries t ON t.outbox_id = o.id

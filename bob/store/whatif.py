@@ -14,7 +14,7 @@ import pandas as pd
 from bob.store import dunning as dunning_sql
 from bob.store import frame
 from bob.store import reports as reports_sql
-from bob.store.invoices import LEDGER_COLUMNS, ledger_where
+from bob.store.invoices import LEDGER_COLUMNS, LEDGER_JOINS, ledger_where
 
 # Sort orders the ledger offers, label -> ORDER BY (never user text in SQL).
 LEDGER_SORTS = {
@@ -26,8 +26,6 @@ LEDGER_SORTS = {
     "Customer name": "c.name, s.number DESC",
 }
 
-LEDGER_JOINS = """
-JOIN customers c ON c.id = s.customer_id JOIN partners p ON p.id = c.partner_id"""
 # Filters and sorts that read the customer or the partner; the others read the invoice alone,
 # so the ledger can filter, count and pick its page before joining names to 500 rows, not to
 # every invoice (about 70 ms of a first load at 100,000 customers).
