@@ -19,7 +19,9 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+common.start_rerun()  # the business date: read here, once; every change happens on it
 common.sidebar()
+common.lens_banner()
 # A rerun's reads share one open store instead of each starting the database again.
 with store.session(common.db_path()):
     page.run()

@@ -1,8 +1,10 @@
 """BoB — Billing on Behalf: the rules, free of any user interface.
 
-Every function takes the store (`db`: a path, or None for $BOB_DB / data/bob.duckdb) and,
-where time matters, an explicit `as_of` date. Refusals raise BobError with the rule in
-plain words; nothing is written when they do.
+Changes are use cases that take a unit of work (bob.unit_of_work: the open transaction, who
+acts and the business date), e.g. `bill_run(uow, month)`. Reads take the store (`db`: a path,
+or None for $BOB_DB / data/bob.duckdb) and the date they look at, `as_of`; projections also
+the business date, `today`. Refusals raise BobError with the rule in plain words; nothing is
+written when they do.
 """
 
 from bob.accounts import customer_profile, customers, import_accounts
@@ -17,16 +19,18 @@ from bob.activation import (
     set_billing_email,
 )
 from bob.billing import bill_run, preview_first_invoice
+from bob.clock import business_date
 from bob.dunning import SCHEDULE, aging, decisions, run_dunning, stage_for, timeline, whatif
 from bob.errors import BobError
 from bob.invoices import STATUSES, cancel, invoice_detail, ledger, release_payments
-from bob.payments import METHODS, PaymentRequest, payment_detail, preview_payment, record_payment
+from bob.payments import METHODS, PaymentRequest, payment_detail, record_payment
+from bob.unit_of_work import UnitOfWork, unit_of_work
 
 __all__ = [
     "METHODS", "SCHEDULE", "STATUSES", "ActivationRequest", "BobError", "PaymentRequest",
-    "SubscriptionChange", "activate", "aging", "bill_run", "cancel", "check_start",
-    "check_terms", "customer_profile", "customers", "decisions", "earliest_start",
-    "import_accounts", "invoice_detail", "ledger", "normalized_email", "payment_detail",
-    "preview_first_invoice", "preview_payment", "record_payment", "release_payments",
-    "run_dunning", "set_billing_email", "stage_for", "timeline", "whatif",
+    "SubscriptionChange", "UnitOfWork", "activate", "aging", "bill_run", "business_date",
+    "cancel", "check_start", "check_terms", "customer_profile", "customers", "decisions",
+    "earliest_start", "import_accounts", "invoice_detail", "ledger", "normalized_email",
+    "payment_detail", "preview_first_invoice", "record_payment", "release_payments",
+    "run_dunning", "set_billing_email", "stage_for", "timeline", "unit_of_work", "whatif",
 ]

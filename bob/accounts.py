@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import store
+from bob.dunning import projection
 from bob.errors import BobError
 from bob.money import parse_amount
 from bob.store import accounts as accounts_sql
@@ -70,47 +71,48 @@ def parse_import(data: dict) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def import_accounts(db, data: dict, *, actor: str = "system") -> dict:
+def import_accounts(uow, data: dict) -> dict:
     """Add partners, customers and subscriptions; all of the file or none of it."""
     frames = parse_import(data)
-
-    def work(con):
-        for kind in FIELDS:
-            taken = accounts_sql.existing_ids(con, kind, frames[kind]["id"].tolist())
-            if taken:
-                raise BobError(f"{kind} already in the store: {', '.join(taken[:5])}.")
-        known_partners = set(frames["partners"]["id"]) | set(
-            accounts_sql.existing_ids(con, "partners", frames["customers"]["partner_id"].tolist()))
-        orphans = set(frames["customers"]["partner_id"]) - known_partners
-        if orphans:
-            raise BobError(f"Customers name unknown partners: {', '.join(sorted(orphans)[:5])}.")
-        known_customers = set(frames["customers"]["id"]) | set(accounts_sql.existing_ids(
-            con, "customers", frames["subscriptions"]["customer_id"].tolist()))
-        orphans = set(frames["subscriptions"]["customer_id"]) - known_customers
-        if orphans:
-            raise BobError("Subscriptions name unknown customers: "
-                           f"{', '.join(sorted(orphans)[:5])}.")
-        accounts_sql.import_frames(con, frames["partners"], frames["customers"],
-                                   frames["subscriptions"])
-        counts = {kind: len(frame) for kind, frame in frames.items()}
-        store.audit(con, actor, "import", "accounts", str(counts))
-        return {"imported": counts}
-    return store.write(db, work)
+    con = uow.con
+    for kind in FIELDS:
+        taken = accounts_sql.existing_ids(con, kind, frames[kind]["id"].tolist())
+        if taken:
+            raise BobError(f"{kind} already in the store: {', '.join(taken[:5])}.")
+    known_partners = set(frames["partners"]["id"]) | set(
+        accounts_sql.existing_ids(con, "partners", frames["customers"]["partner_id"].tolist()))
+    orphans = set(frames["customers"]["partner_id"]) - known_partners
+    if orphans:
+        raise BobError(f"Customers name unknown partners: {', '.join(sorted(orphans)[:5])}.")
+    known_customers = set(frames["customers"]["id"]) | set(accounts_sql.existing_ids(
+        con, "customers", frames["subscriptions"]["customer_id"].tolist()))
+    orphans = set(frames["subscriptions"]["customer_id"]) - known_customers
+    if orphans:
+        raise BobError("Subscriptions name unknown customers: "
+                       f"{', '.join(sorted(orphans)[:5])}.")
+    accounts_sql.import_frames(con, frames["partners"], frames["customers"],
+                               frames["subscriptions"])
+    counts = {kind: len(frame) for kind, frame in frames.items()}
+    uow.audit("import", "accounts", str(counts))
+    return {"imported": counts}
 
 
-def customer_profile(db, customer_id: str, *, as_of: date) -> dict | None:
+def customer_profile(db, customer_id: str, *, as_of: date, today: date) -> dict | None:
     """The account profile: the customer, its partner, BoB information, subscriptions."""
     def work(con):
         facts = accounts_sql.customer_facts(con, customer_id)
         if facts is None:
             return None
-        listed = reports_sql.customers(con, as_of, search=None, partner_id=facts["partner_id"])
+        listed = reports_sql.customers(con, projection(con, as_of, today), search=None,
+                                       partner_id=facts["partner_id"])
         row = listed[listed["customer_id"] == customer_id].to_dict("records")[0]
         return {**facts, **row, "subscriptions": accounts_sql.subscriptions_of(con, customer_id)}
     return store.read(db, work)
 
 
-def customers(db, *, as_of: date, search: str | None = None, partner_id: str | None = None,
-              bob_status: str | None = None, limit: int | None = None) -> pd.DataFrame:
+def customers(db, *, as_of: date, today: date, search: str | None = None,
+              partner_id: str | None = None, bob_status: str | None = None,
+              limit: int | None = None) -> pd.DataFrame:
     return store.read(db, lambda con: reports_sql.customers(
-        con, as_of, search=search, partner_id=partner_id, bob_status=bob_status, limit=limit))
+        con, projection(con, as_of, today), search=search, partner_id=partner_id,
+        bob_status=bob_status, limit=limit))

@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 
-from bob import store
 from bob.errors import BobError
 from bob.money import check_size
 from bob.months import first_of_next_month, long_date
@@ -106,7 +105,9 @@ def check_request(facts: dict | None, subscription_ids: set[str], request: Activ
     return email
 
 
-def apply_activation(con, request: ActivationRequest, as_of: date, actor: str) -> dict:
+def activate(uow, request: ActivationRequest) -> dict:
+    """Confirm an activation on the business date: all of it is stored, or nothing."""
+    con, as_of = uow.con, uow.today
     facts = accounts.customer_facts(con, request.customer_id)
     subs = accounts.subscriptions_of(con, request.customer_id) if facts else None
     ids = set(subs["subscription_id"]) if subs is not None else set()
@@ -122,10 +123,10 @@ def apply_activation(con, request: ActivationRequest, as_of: date, actor: str) -
         terms.append((sub.subscription_id, request.customer_id, start, price))
     accounts.insert_activation(con, request.customer_id, request.start_date, email, as_of)
     accounts.insert_bob_subscriptions(con, terms)
-    store.audit(con, actor, "activate", f"customer:{request.customer_id}",
-                f"start {request.start_date}, email {email}, changes "
-                + ", ".join(f"{c.subscription_id}={c.start_date}:{c.price}"
-                            for c in request.changes))
+    uow.audit("activate", f"customer:{request.customer_id}",
+              f"start {request.start_date}, email {email}, changes "
+              + ", ".join(f"{c.subscription_id}={c.start_date}:{c.price}"
+                          for c in request.changes))
     return {
         "customer_id": request.customer_id,
         "start_date": request.start_date.isoformat(),
@@ -137,23 +138,15 @@ def apply_activation(con, request: ActivationRequest, as_of: date, actor: str) -
     }
 
 
-def activate(db, request: ActivationRequest, *, as_of: date, actor: str = "system") -> dict:
-    """Confirm an activation: all of it is stored, or nothing."""
-    return store.write(db, lambda con: apply_activation(con, request, as_of, actor))
-
-
-def set_billing_email(db, customer_id: str, email: str, *, actor: str = "system") -> dict:
+def set_billing_email(uow, customer_id: str, email: str) -> dict:
     """The pencil on BoB Information: change where invoices and notices go."""
-    def work(con):
-        facts = accounts.customer_facts(con, customer_id)
-        if facts is None:
-            raise BobError(f"There is no customer {customer_id!r}.")
-        if facts["bob_start"] is None:
-            raise BobError(f"Billing on Behalf is not active for {facts['customer_name']}; "
-                           "activate it first.")
-        new = normalized_email(email)
-        accounts.set_billing_email(con, customer_id, new)
-        store.audit(con, actor, "set-email", f"customer:{customer_id}",
-                    f"{facts['billing_email']} -> {new}")
-        return {"customer_id": customer_id, "billing_email": new, "was": facts["billing_email"]}
-    return store.write(db, work)
+    facts = accounts.customer_facts(uow.con, customer_id)
+    if facts is None:
+        raise BobError(f"There is no customer {customer_id!r}.")
+    if facts["bob_start"] is None:
+        raise BobError(f"Billing on Behalf is not active for {facts['customer_name']}; "
+                       "activate it first.")
+    new = normalized_email(email)
+    accounts.set_billing_email(uow.con, customer_id, new)
+    uow.audit("set-email", f"customer:{customer_id}", f"{facts['billing_email']} -> {new}")
+    return {"customer_id": customer_id, "billing_email": new, "was": facts["billing_email"]}

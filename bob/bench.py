@@ -27,8 +27,16 @@ import numpy as np
 import pandas as pd
 
 from bob import billing, dunning, store
-from bob.dunning import SCHEDULE, STOP_AFTER_WARNING, WARNING, WARNING_RANK
+from bob.dunning import (
+    SCHEDULE,
+    STOP,
+    STOP_AFTER_WARNING,
+    STOP_STEP,
+    WARNING_RANK,
+    WARNING_STEP,
+)
 from bob.months import first_of_next_month
+from bob.unit_of_work import unit_of_work
 
 RUNS = 5
 RESULTS = Path("bench") / "results"
@@ -65,7 +73,8 @@ def _load_frames(db) -> dict[str, pd.DataFrame]:
     return store.read(db, work)
 
 
-def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataFrame:
+def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date,
+                       today: date) -> pd.DataFrame:
     """Open invoices with days overdue and projected stage, the way pandas would do it."""
     day = pd.Timestamp(as_of)
     invoices, allocations = frames["invoices"], frames["allocations"]
@@ -77,20 +86,27 @@ def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataF
     open_ = open_[open_["balance"] > 0]
     open_["days"] = (day - open_["due_date"]).dt.days.clip(lower=0)
     notices = frames["notices"]
-    warned = notices[(notices["stage"] == f"{WARNING}_30") & (notices["outcome"] == "sent")
-                     & (notices["decided_on"] < day)]
+    ranks = {s.stage: rank for rank, s in enumerate(SCHEDULE, start=1)}
+    by_then = notices[notices["decided_on"] <= day]
+    rank_by_then = by_then["stage"].map(ranks).groupby(by_then["invoice_number"]).max()
+    warned = notices[(notices["stage"] == WARNING_STEP.stage) & (notices["outcome"] == "sent")]
+    stops = notices[notices["stage"] == STOP_STEP.stage]
     warned_on = open_["number"].map(warned.set_index("invoice_number")["decided_on"])
+    stop_decided = open_["number"].map(stops.set_index("invoice_number")["decided_on"])
     runs = frames["dunning_runs"]["run_on"]
-    earlier = runs[runs < day]
-    first_day = earlier.max() + pd.Timedelta(days=1) if len(earlier) else day
+    first_day = max(runs.max() + pd.Timedelta(days=1), pd.Timestamp(today)) if len(runs) \
+        else pd.Timestamp(today)
     due = open_["due_date"]
-    warned_on = warned_on.fillna((due + pd.Timedelta(days=SCHEDULE[-2].days)).clip(lower=first_day))
-    stop_on = np.maximum(due + pd.Timedelta(days=SCHEDULE[-1].days),
-                         warned_on + pd.Timedelta(STOP_AFTER_WARNING)).clip(lower=first_day)
-    thresholds = np.array([s.days for s in SCHEDULE])
-    rank = np.searchsorted(thresholds, open_["days"].to_numpy(), side="right")
-    not_yet_stopped = (rank == len(SCHEDULE)) & (stop_on > day).to_numpy()
-    rank = np.where(not_yet_stopped, rank - 1, rank)
+    warned_on = warned_on.fillna((due + pd.Timedelta(days=WARNING_STEP.days)).clip(lower=first_day))
+    stop_on = stop_decided.fillna(np.maximum(due + pd.Timedelta(days=STOP_STEP.days),
+                                             warned_on + pd.Timedelta(STOP_AFTER_WARNING))
+                                  .clip(lower=first_day))
+    thresholds = np.array([s.days for s in SCHEDULE if s.action != STOP])
+    reached = np.searchsorted(thresholds, open_["days"].to_numpy(), side="right")
+    simulated = reached if first_day <= day else np.zeros_like(reached)
+    stopped = np.where((stop_on <= day).to_numpy(), len(SCHEDULE), 0)
+    decided = open_["number"].map(rank_by_then).fillna(0).astype("int64").to_numpy()
+    rank = np.maximum.reduce([decided, simulated, stopped])
     names = np.array(["none", *[s.stage for s in SCHEDULE]])
     open_["stage"] = names[rank]
     open_["stage_rank"] = rank
@@ -98,9 +114,9 @@ def _pandas_projection(frames: dict[str, pd.DataFrame], as_of: date) -> pd.DataF
     return open_
 
 
-def pandas_aging(frames, as_of: date) -> pd.DataFrame:
+def pandas_aging(frames, as_of: date, today: date) -> pd.DataFrame:
     """bob.store.reports.AGING in pandas: bucket and stage, invoices and amount (cents)."""
-    projected = _pandas_projection(frames, as_of)
+    projected = _pandas_projection(frames, as_of, today)
     projected["bucket"] = pd.cut(projected["days"], [-1, 0, 30, 60, 90, np.inf],
                                  labels=["current", "1-30", "31-60", "61-90", "90+"])
     grouped = projected.groupby(["bucket", "stage", "stage_rank"], observed=True).agg(
@@ -109,17 +125,16 @@ def pandas_aging(frames, as_of: date) -> pd.DataFrame:
             .drop(columns="first_day").reset_index(drop=True))
 
 
-def pandas_whatif(frames, as_of: date) -> pd.DataFrame:
+def pandas_whatif(frames, as_of: date, today: date) -> pd.DataFrame:
     """bob.store.reports.WHATIF in pandas: every overdue invoice with its customer, partner,
     projected stage, stop date, stopped service and risk (money in cents)."""
-    projected = _pandas_projection(frames, as_of)
+    projected = _pandas_projection(frames, as_of, today)
     overdue = projected[projected["days"] > 0]
     events = frames["service_events"]
     events = events[events["on_date"] <= pd.Timestamp(as_of)].sort_values("id")
     last_event = events.groupby("customer_id")["event"].last()
-    stop_stage = SCHEDULE[-1].stage
     stopped = last_event.index[last_event == "stopped"].union(
-        projected.loc[projected["stage"] == stop_stage, "customer_id"].unique())
+        projected.loc[projected["stop_on"] <= pd.Timestamp(as_of), "customer_id"].unique())
     customers = frames["customers"].rename(columns={"id": "customer_id", "name": "customer_name"})
     partners = frames["partners"].rename(columns={"id": "partner_id", "name": "partner_name"})
     report = (overdue.merge(customers, on="customer_id").merge(partners, on="partner_id")
@@ -143,6 +158,12 @@ TARGETS_MS = {"bill_run": 2000, "dunning_decision": 500, "aging": 50, "whatif": 
 PAGE_TARGET_MS, CUSTOMER_PAGE_TARGET_MS, RSS_TARGET_MB, PANDAS_RATIO = 300, 150, 2048, 5
 
 
+def _previewed(db, today: date, use_case, *args) -> None:
+    """A use case run for real on `today` and rolled back, so every run sees the same store."""
+    with unit_of_work(db, actor="bench", today=today, preview=True) as uow:
+        use_case(uow, *args)
+
+
 def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
               progress=None) -> dict:
     from bob.demo import build_demo
@@ -158,23 +179,20 @@ def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
     month = first_of_next_month(as_of)
     rows = {}
     say("bill run ...")
-    rows["bill_run"] = measure(lambda: store.preview(
-        db, lambda con: billing.bill_in(con, month, as_of, "bench")))
+    rows["bill_run"] = measure(lambda: _previewed(db, as_of, billing.bill_run, month))
     say("dunning ...")
     next_day = as_of + timedelta(days=1)
-    rows["dunning_decision"] = measure(lambda: dunning.run_dunning(db, as_of=next_day,
-                                                                   dry_run=True))
-    rows["dunning_day"] = measure(lambda: store.preview(
-        db, lambda con: dunning.run_in(con, next_day, dry_run=False, actor="bench")))
+    rows["dunning_decision"] = measure(lambda: dunning.decisions(db, as_of=next_day))
+    rows["dunning_day"] = measure(lambda: _previewed(db, next_day, dunning.run_dunning))
     say("reports ...")
     # Timed as a page rerun runs them, on the store it has open; opening it is its own row.
     rows["store_open"] = measure(lambda: store.read(db, lambda con: None))
     with store.session(db):
-        rows["aging"] = measure(lambda: dunning.aging(db, as_of=as_of))
-        rows["whatif"] = measure(lambda: dunning.whatif(db, as_of=as_of))
+        rows["aging"] = measure(lambda: dunning.aging(db, as_of=as_of, today=as_of))
+        rows["whatif"] = measure(lambda: dunning.whatif(db, as_of=as_of, today=as_of))
     frames = _load_frames(db)
-    rows["aging_pandas"] = measure(lambda: pandas_aging(frames, as_of))
-    rows["whatif_pandas"] = measure(lambda: pandas_whatif(frames, as_of))
+    rows["aging_pandas"] = measure(lambda: pandas_aging(frames, as_of, as_of))
+    rows["whatif_pandas"] = measure(lambda: pandas_whatif(frames, as_of, as_of))
     say("pages ...")
     customer_id = store.read(db, lambda con: con.execute(
         "SELECT customer_id FROM invoices GROUP BY customer_id ORDER BY count(*) DESC, "

@@ -11,8 +11,7 @@ applied to the customer's open invoices, oldest first.
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bob import store
-from bob.activation import ActivationRequest, apply_activation
+from bob.activation import ActivationRequest, activate
 from bob.errors import BobError
 from bob.months import first_of_month, first_of_next_month, long_date, month_bounds
 from bob.store import billing as billing_sql
@@ -24,7 +23,10 @@ def payment_terms_days(con) -> int:
     return int(billing_sql.settings(con)["payment_terms_days"])
 
 
-def bill_in(con, month: date, as_of: date, actor: str, customer_id: str | None = None) -> dict:
+def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
+    """Issue the month's invoices on the business date (all or nothing); re-running never
+    issues a second one. `customer_id` bills that customer alone (the activation preview)."""
+    con, as_of = uow.con, uow.today
     start, end = month_bounds(month)
     latest = first_of_next_month(as_of)
     if start > latest:
@@ -40,8 +42,8 @@ def bill_in(con, month: date, as_of: date, actor: str, customer_id: str | None =
     )
     result["allocations_from_balances"] = payments_sql.apply_unapplied_balances(
         con, as_of, customers_table="run_invoices")
-    store.audit(con, actor, "bill-run", f"month:{start:%Y-%m}",
-                f"{result['invoices']} invoices {result['first_number']}..{result['last_number']}")
+    uow.audit("bill-run", f"month:{start:%Y-%m}",
+              f"{result['invoices']} invoices {result['first_number']}..{result['last_number']}")
     return {
         "month": f"{start:%Y-%m}",
         "issue_date": as_of.isoformat(),
@@ -55,21 +57,13 @@ def bill_in(con, month: date, as_of: date, actor: str, customer_id: str | None =
     }
 
 
-def bill_run(db, month: date, *, as_of: date, actor: str = "system") -> dict:
-    """Issue the month's invoices (all or nothing); re-running never issues a second one."""
-    return store.write(db, lambda con: bill_in(con, month, as_of, actor))
-
-
-def preview_first_invoice(db, request: ActivationRequest, *, as_of: date) -> dict:
-    """The customer's first invoice as the bill run will issue it, written nowhere.
-
-    The activation and the bill run run for real inside a transaction that is rolled back,
-    so what is confirmed is what is billed. Assumes the month is billed on its first day.
-    """
-    def work(con):
-        apply_activation(con, request, as_of, "preview")
-        month = first_of_month(request.start_date)
-        bill_in(con, month, max(as_of, month), "preview", customer_id=request.customer_id)
-        number = con.execute("SELECT max(number) FROM run_invoices").fetchone()[0]
-        return invoices_sql.invoice_detail(con, number, max(as_of, month))
-    return store.preview(db, work)
+def preview_first_invoice(uow, request: ActivationRequest) -> dict:
+    """The customer's first invoice as the bill run will issue it, in a preview unit of work
+    (never committed): the activation and the bill run run for real, so what is confirmed is
+    what is billed. Assumes the month is billed on its first day."""
+    activate(uow, request)
+    month = first_of_month(request.start_date)
+    billed_on = uow.on(max(uow.today, month))
+    bill_run(billed_on, month, customer_id=request.customer_id)
+    number = uow.con.execute("SELECT max(number) FROM run_invoices").fetchone()[0]
+    return invoices_sql.invoice_detail(uow.con, number, billed_on.today)

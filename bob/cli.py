@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 import bob
+from bob.clock import business_date
 from bob.errors import BobError
 from bob.money import parse_amount
-from bob.months import parse_date, parse_month
+from bob.months import long_date, parse_date, parse_month
+from bob.unit_of_work import unit_of_work
 
 REPORTS = ("aging", "whatif", "invoices", "payments", "notices")
 
@@ -32,7 +34,7 @@ def _date(text: str) -> date:
     return parse_date(text)
 
 
-def _change(text: str) -> bob.SubscriptionChange:
+def _subscription_change(text: str) -> bob.SubscriptionChange:
     """SUB_ID=START_DATE:PRICE, e.g. S12=2027-01-01:19.90"""
     try:
         sub_id, terms = text.split("=", 1)
@@ -44,7 +46,6 @@ def _change(text: str) -> bob.SubscriptionChange:
 
 
 def parser() -> argparse.ArgumentParser:
-    today = date.today()
     p = _Parser(prog="python -m bob", description="BoB — Billing on Behalf")
     p.add_argument("--db", help="store file (default $BOB_DB or data/bob.duckdb)")
     p.add_argument("--actor", default=os.environ.get("USER", "cli"), help="who, for the audit log")
@@ -53,7 +54,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="create a realistic demo store")
     demo.add_argument("--customers", type=int, default=300)
     demo.add_argument("--seed", type=int, default=7)
-    demo.add_argument("--as-of", type=_date, default=today)
+    demo.add_argument("--as-of", type=_date, default=None)
 
     imp = sub.add_parser("import", help="import partners, customers and subscriptions (JSON)")
     imp.add_argument("file", type=Path)
@@ -62,9 +63,9 @@ def parser() -> argparse.ArgumentParser:
     act.add_argument("--customer", required=True)
     act.add_argument("--start", required=True, type=_date)
     act.add_argument("--email", required=True)
-    act.add_argument("--change", action="append", default=[], type=_change,
+    act.add_argument("--change", action="append", default=[], type=_subscription_change,
                      metavar="SUB_ID=START_DATE:PRICE")
-    act.add_argument("--as-of", type=_date, default=today)
+    act.add_argument("--as-of", type=_date, default=None)
 
     email = sub.add_parser("set-email", help="change a customer's billing email")
     email.add_argument("--customer", required=True)
@@ -72,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("bill-run", help="issue a month's invoices")
     run.add_argument("--month", required=True, type=parse_month)
-    run.add_argument("--as-of", type=_date, default=today)
+    run.add_argument("--as-of", type=_date, default=None)
 
     pay = sub.add_parser("pay", help="record a payment")
     pay.add_argument("--customer", required=True)
@@ -81,18 +82,18 @@ def parser() -> argparse.ArgumentParser:
     pay.add_argument("--date", required=True, type=_date)
     pay.add_argument("--invoice", action="append", type=int, default=[], metavar="NUMBER")
     pay.add_argument("--reference", default="")
-    pay.add_argument("--as-of", type=_date, default=today)
+    pay.add_argument("--as-of", type=_date, default=None)
 
     cancel = sub.add_parser("cancel", help="cancel an invoice (issues its Cancellation Invoice)")
     cancel.add_argument("number", type=int)
-    cancel.add_argument("--as-of", type=_date, default=today)
+    cancel.add_argument("--as-of", type=_date, default=None)
 
     release = sub.add_parser("release", help="release an invoice's payments to their balances")
     release.add_argument("number", type=int)
-    release.add_argument("--as-of", type=_date, default=today)
+    release.add_argument("--as-of", type=_date, default=None)
 
     dun = sub.add_parser("dunning", help="the daily overdue-notice job")
-    dun.add_argument("--as-of", type=_date, default=today)
+    dun.add_argument("--as-of", type=_date, default=None)
     dun.add_argument("--dry-run", action="store_true")
 
     deliver = sub.add_parser("deliver", help="send pending outbox emails over SMTP")
@@ -104,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="print a report")
     rep.add_argument("kind", choices=REPORTS)
-    rep.add_argument("--as-of", type=_date, default=today)
+    rep.add_argument("--as-of", type=_date, default=None)
     rep.add_argument("--format", choices=("csv", "json"), default="csv")
 
     bench = sub.add_parser("bench", help="measure bill run, dunning, reports and pages")
@@ -127,11 +128,11 @@ def _print_json(result) -> None:
     print(json.dumps(result, default=_json_default, indent=2))
 
 
-def _report(db, kind: str, as_of: date) -> pd.DataFrame:
+def _report(db, kind: str, as_of: date, today: date) -> pd.DataFrame:
     if kind == "aging":
-        return bob.aging(db, as_of=as_of)
+        return bob.aging(db, as_of=as_of, today=today)
     if kind == "whatif":
-        return bob.whatif(db, as_of=as_of)
+        return bob.whatif(db, as_of=as_of, today=today)
     if kind == "invoices":
         return bob.ledger(db, as_of=as_of)
     if kind == "payments":
@@ -148,36 +149,59 @@ def _print_rows(frame: pd.DataFrame, fmt: str) -> None:
         _print_json(frame.to_dict("records"))
 
 
-def run(args: argparse.Namespace) -> None:
+def _on(args: argparse.Namespace, today: date) -> date:
+    """The day a change happens on: `--as-of`, today or earlier; default today."""
+    day = getattr(args, "as_of", None) or today
+    if day > today:
+        raise BobError(f"--as-of {long_date(day)} is after today, {long_date(today)}; "
+                       "changes happen today or earlier, never in the future.")
+    return day
+
+
+def _change(args: argparse.Namespace, today: date, use_case, *params, **options) -> None:
+    """Run one use case in a unit of work dated `--as-of` (or today), commit, print JSON."""
+    with unit_of_work(args.db, actor=args.actor, today=_on(args, today)) as uow:
+        result = use_case(uow, *params, **options)
+        uow.commit()
+    _print_json(result)
+
+
+def run(args: argparse.Namespace, today: date) -> None:
     db = args.db
     command = args.command
     if command == "demo":
         from bob.demo import build_demo
-        _print_json(build_demo(db, customers=args.customers, seed=args.seed, as_of=args.as_of,
+        _print_json(build_demo(db, customers=args.customers, seed=args.seed,
+                               as_of=_on(args, today),
                                progress=lambda f, m: print(f"{f:4.0%} {m}", file=sys.stderr)))
     elif command == "import":
         try:
             data = json.loads(args.file.read_text())
         except (OSError, ValueError) as error:
             raise BobError(f"Cannot read {args.file}: {error}") from None
-        _print_json(bob.import_accounts(db, data, actor=args.actor))
+        _change(args, today, bob.import_accounts, data)
     elif command == "activate":
         request = bob.ActivationRequest(args.customer, args.start, args.email, tuple(args.change))
-        _print_json(bob.activate(db, request, as_of=args.as_of, actor=args.actor))
+        _change(args, today, bob.activate, request)
     elif command == "set-email":
-        _print_json(bob.set_billing_email(db, args.customer, args.email, actor=args.actor))
+        _change(args, today, bob.set_billing_email, args.customer, args.email)
     elif command == "bill-run":
-        _print_json(bob.bill_run(db, args.month, as_of=args.as_of, actor=args.actor))
+        _change(args, today, bob.bill_run, args.month)
     elif command == "pay":
         request = bob.PaymentRequest(args.customer, args.amount, args.method, args.date,
                                      args.reference, tuple(args.invoice))
-        _print_json(bob.record_payment(db, request, as_of=args.as_of, actor=args.actor))
+        _change(args, today, bob.record_payment, request)
     elif command == "cancel":
-        _print_json(bob.cancel(db, args.number, as_of=args.as_of, actor=args.actor))
+        _change(args, today, bob.cancel, args.number)
     elif command == "release":
-        _print_json(bob.release_payments(db, args.number, as_of=args.as_of, actor=args.actor))
+        _change(args, today, bob.release_payments, args.number)
     elif command == "dunning":
-        _print_json(bob.run_dunning(db, as_of=args.as_of, dry_run=args.dry_run, actor=args.actor))
+        # The run's day may be a past day (a catch-up); its emails are queued today.
+        with unit_of_work(db, actor=args.actor, today=today, preview=args.dry_run) as uow:
+            result = bob.run_dunning(uow, _on(args, today))
+            if not args.dry_run:
+                uow.commit()
+        _print_json(result)
     elif command == "deliver":
         from bob.notices import SmtpConfig, deliver_pending
         config = SmtpConfig.from_env()
@@ -187,10 +211,10 @@ def run(args: argparse.Namespace) -> None:
         _print_json(deliver_pending(db, config, limit=args.limit))
     elif command == "config":
         from bob.config import configure
-        _print_json(configure(db, payment_terms_days=args.payment_terms,
-                              tax_rates=args.tax_rate, actor=args.actor))
+        _change(args, today, configure, payment_terms_days=args.payment_terms,
+                tax_rates=args.tax_rate)
     elif command == "report":
-        _print_rows(_report(db, args.kind, args.as_of), args.format)
+        _print_rows(_report(db, args.kind, args.as_of or today, today), args.format)
     elif command == "bench":
         from bob.bench import main as bench_main
         bench_main(customers=10_000 if args.quick else args.customers, db=db)
@@ -198,7 +222,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        run(parser().parse_args(argv))
+        run(parser().parse_args(argv), business_date())
     except BobError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

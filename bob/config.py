@@ -2,7 +2,6 @@
 
 from decimal import Decimal, InvalidOperation
 
-from bob import store
 from bob.errors import BobError
 
 
@@ -23,24 +22,21 @@ def parse_tax_rate(text: str) -> tuple[str, Decimal]:
     return state, rate
 
 
-def configure(db, *, payment_terms_days: int | None = None, tax_rates: list[str] = (),
-              actor: str = "system") -> dict:
+def configure(uow, *, payment_terms_days: int | None = None, tax_rates: list[str] = ()) -> dict:
     """Change payment terms and/or tax rates; invoices already issued keep theirs."""
     rates = [parse_tax_rate(text) for text in tax_rates]
     if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
         raise BobError(f"Payment terms must be 0 to 365 days, not {payment_terms_days}.")
-
-    def work(con):
-        if payment_terms_days is not None:
-            con.execute("UPDATE settings SET value = ? WHERE key = 'payment_terms_days'",
-                        [str(payment_terms_days)])
-            store.audit(con, actor, "config", "payment_terms_days", str(payment_terms_days))
-        for state, rate in rates:
-            con.execute("INSERT OR REPLACE INTO tax_rates VALUES (?, ?)", [state, rate])
-            store.audit(con, actor, "config", f"tax_rate:{state}", str(rate))
-        terms = con.execute(
-            "SELECT value FROM settings WHERE key = 'payment_terms_days'").fetchall()[0][0]
-        table = con.execute("SELECT state, rate FROM tax_rates ORDER BY state").fetchall()
-        return {"payment_terms_days": int(terms),
-                "tax_rates": {state: str(rate) for state, rate in table}}
-    return store.write(db, work)
+    con = uow.con
+    if payment_terms_days is not None:
+        con.execute("UPDATE settings SET value = ? WHERE key = 'payment_terms_days'",
+                    [str(payment_terms_days)])
+        uow.audit("config", "payment_terms_days", str(payment_terms_days))
+    for state, rate in rates:
+        con.execute("INSERT OR REPLACE INTO tax_rates VALUES (?, ?)", [state, rate])
+        uow.audit("config", f"tax_rate:{state}", str(rate))
+    terms = con.execute(
+        "SELECT value FROM settings WHERE key = 'payment_terms_days'").fetchall()[0][0]
+    table = con.execute("SELECT state, rate FROM tax_rates ORDER BY state").fetchall()
+    return {"payment_terms_days": int(terms),
+            "tax_rates": {state: str(rate) for state, rate in table}}

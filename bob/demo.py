@@ -25,13 +25,14 @@ import numpy as np
 import pandas as pd
 
 from bob import store
-from bob.billing import bill_in
-from bob.dunning import run_in as _run_dunning
+from bob.billing import bill_run
+from bob.dunning import run_dunning
 from bob.errors import BobError
 from bob.months import first_of_month, first_of_next_month
 from bob.store import invoices as invoices_sql
 from bob.store import outbox as outbox_sql
 from bob.store import receivables
+from bob.unit_of_work import unit_of_work
 
 ACTOR = "demo"
 HISTORY_MONTHS = 12
@@ -234,12 +235,15 @@ def build_demo(db, *, customers: int = 300, seed: int = 7, as_of: date,
         raise BobError(f"A demo needs at least {MIN_CUSTOMERS} customers, not {customers}.")
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
-    summary = store.write(db, lambda con: _build(con, customers, seed, as_of, report),
-                          memory_limit=MEMORY_LIMIT)
+    with unit_of_work(db, actor=ACTOR, today=as_of, memory_limit=MEMORY_LIMIT) as uow:
+        summary = _build(uow, customers, seed, report)
+        uow.commit()
     return {**summary, "seconds": round(time.monotonic() - started, 1)}
 
 
-def _build(con, customers: int, seed: int, as_of: date, report) -> dict:
+def _build(uow, customers: int, seed: int, report) -> dict:
+    """A year of history, each day's changes made on that day (`uow.on(day)`)."""
+    con, as_of = uow.con, uow.today
     existing = con.execute("SELECT count(*) FROM customers").fetchone()[0]
     if existing:
         raise BobError(f"The store already holds {existing} customers; the demo needs an empty "
@@ -256,12 +260,12 @@ def _build(con, customers: int, seed: int, as_of: date, report) -> dict:
     for index, month in enumerate(months):
         report(0.05 + 0.9 * index / len(months), f"Billing and collecting {month:%B %Y}")
         last = min(first_of_next_month(month) - timedelta(days=1), as_of)
-        bill_in(con, month, month, ACTOR)
+        bill_run(uow.on(month), month)
         _cancel(con, seed, month, as_of, cancel_counts[index])
         _collect(con, seed, month, last)
         receivables.sync(con)  # dunning reads what is open
         for day in _dunning_days(month, last, as_of):
-            _run_dunning(con, day, False, ACTOR)
+            run_dunning(uow.on(day), day)
     # The emails of past days went out that morning; today's wait in the outbox, so a demo
     # never sends a year of history to anyone.
     con.execute("INSERT INTO deliveries (outbox_id, attempt, attempted_at, ok) "
@@ -271,7 +275,7 @@ def _build(con, customers: int, seed: int, as_of: date, report) -> dict:
     report(0.97, "Counting")
     counts = con.execute(SUMMARY, {"as_of": as_of})
     summary = dict(zip([c[0] for c in counts.description], counts.fetchone(), strict=True))
-    store.audit(con, ACTOR, "demo", "store", f"seed {seed}, as of {as_of}: {summary}")
+    uow.audit("demo", "store", f"seed {seed}, as of {as_of}: {summary}")
     report(1.0, "Done")
     return {"as_of": as_of.isoformat(), "seed": seed, **summary}
 

@@ -35,9 +35,30 @@ class Step:
 SCHEDULE = (Step(5, REMINDER), Step(10, REMINDER), Step(15, REMINDER),
             Step(25, REMINDER), Step(30, WARNING), Step(35, STOP))
 STAGES = tuple(step.stage for step in SCHEDULE)
-STOP_AFTER_WARNING = timedelta(days=SCHEDULE[-1].days - SCHEDULE[-2].days)
+WARNING_STEP = next(step for step in SCHEDULE if step.action == WARNING)
+STOP_STEP = next(step for step in SCHEDULE if step.action == STOP)
+STOP_AFTER_WARNING = timedelta(days=STOP_STEP.days - WARNING_STEP.days)
 # Invoices at this rank of the schedule (the warning) or beyond are at risk.
-WARNING_RANK = next(rank for rank, s in enumerate(SCHEDULE, start=1) if s.action == WARNING)
+WARNING_RANK = SCHEDULE.index(WARNING_STEP) + 1
+NO_STAGE = "none"
+_ACTION_NAMES = {REMINDER: "Reminder", WARNING: "Warning", STOP: "Service stop"}
+
+
+def stage_label(stage: str) -> str:
+    """'reminder_10' -> 'Reminder (day 10)'; 'none' -> 'No notice yet'."""
+    for step in SCHEDULE:
+        if step.stage == stage:
+            return f"{_ACTION_NAMES[step.action]} (day {step.days})"
+    return "No notice yet" if stage == NO_STAGE else stage
+
+
+def schedule_caption() -> str:
+    """The schedule in words, for the pages: no page spells out the days itself."""
+    reminders = [str(step.days) for step in SCHEDULE if step.action == REMINDER]
+    return (f"Reminders {', '.join(reminders[:-1])} and {reminders[-1]} days after the due "
+            f"date, a warning on day {WARNING_STEP.days} naming the stop date, and the service "
+            f"stops on day {STOP_STEP.days} (never less than {STOP_AFTER_WARNING.days} days "
+            "after the warning was sent). Each notice goes to the customer and the partner.")
 
 
 def stage_for(days_overdue: int) -> Step | None:
@@ -71,10 +92,10 @@ def evaluate(invoice: InvoiceDunning, as_of: date) -> list[Decision]:
     for step in pending:
         highest = step is pending[-1] and rank[step.stage] > top_done
         stop_date = (as_of + STOP_AFTER_WARNING if step.action == WARNING
-                     else invoice.due_date + timedelta(days=SCHEDULE[-1].days))
+                     else invoice.due_date + timedelta(days=STOP_STEP.days))
         decisions.append(Decision(step.stage, "sent" if highest else "skipped", stop_date))
-    warning = done.get(SCHEDULE[-2].stage)
-    stop = SCHEDULE[-1]
+    warning = done.get(WARNING_STEP.stage)
+    stop = STOP_STEP
     if (days >= stop.days and stop.stage not in done and warning and warning[0] == "sent"
             and warning[1] + STOP_AFTER_WARNING <= as_of):
         decisions.append(Decision(stop.stage, "sent", as_of))
@@ -85,54 +106,50 @@ def _params(as_of: date) -> dict:
     return dunning_sql.schedule_params(SCHEDULE, as_of)
 
 
-def projection_params(as_of: date) -> dict:
-    """The parameters of the projections for `as_of`, built on the notices decided before it."""
-    return dunning_sql.schedule_params(SCHEDULE, as_of, history_before=as_of)
+def projection(con, as_of: date, today: date) -> dict:
+    """The parameters of the projections (bob.store.reports) for `as_of`, read on the
+    business date `today`: the schedule and the first day the job is assumed to run."""
+    return {**_params(as_of), "first_day": dunning_sql.first_simulated_day(con, today)}
 
 
-def run_in(con, as_of: date, dry_run: bool, actor: str) -> dict:
-    """One dunning run inside an open transaction (the demo and the bench call it too)."""
-    decisions = dunning_sql.decide(con, _params(as_of))
-    if dry_run:
-        summary = {
-            "notices_sent": int((decisions["outcome"] == "sent").sum()),
-            "notices_skipped": int((decisions["outcome"] == "skipped").sum()),
-            "services_stopped": dunning_sql.mark_stopping(con, as_of),
-            "services_restored": len(dunning_sql.restoring_preview(con, as_of)),
-        }
-    else:
-        summary = dunning_sql.apply_decisions(con, as_of)
-        summary["services_restored"] = dunning_sql.restore_services(con, as_of)
-        store.audit(con, actor, "dunning", f"as-of:{as_of}", str(summary))
+def run_dunning(uow, day: date | None = None) -> dict:
+    """The daily job for `day` (default: the business date). Safe to run any number of times
+    a day: each notice goes out once. A past day runs only as a catch-up: once the job has
+    run on a later day, that day is covered and nothing is decided. Notices are dated `day`;
+    their emails are queued on the business date. A dry run is this in a preview."""
+    con = uow.con
+    day = uow.not_after_today(day or uow.today, "The dunning day")
+    last_run = dunning_sql.last_run(con)
+    if last_run is not None and day < last_run:
+        return {"as_of": day.isoformat(), "dry_run": uow.preview, "notices_sent": 0,
+                "notices_skipped": 0, "services_stopped": 0, "services_restored": 0,
+                "by_stage": {}, "covered_by_run_on": last_run.isoformat()}
+    decisions = dunning_sql.decide(con, _params(day))
+    summary = dunning_sql.apply_decisions(con, day, queued_on=uow.today)
+    summary["services_restored"] = dunning_sql.restore_services(con, day, queued_on=uow.today)
+    uow.audit("dunning", f"as-of:{day}", str(summary))
     by_stage = decisions.groupby(["stage", "outcome"]).size()
-    return {"as_of": as_of.isoformat(), "dry_run": dry_run, **summary,
+    return {"as_of": day.isoformat(), "dry_run": uow.preview, **summary,
             "by_stage": {f"{stage}:{outcome}": int(n) for (stage, outcome), n in by_stage.items()}}
 
 
-def run_dunning(db, *, as_of: date, dry_run: bool = False, actor: str = "system") -> dict:
-    """The daily job. Safe to run any number of times a day: each notice goes out once."""
-    if dry_run:
-        return store.read(db, lambda con: run_in(con, as_of, True, actor))
-    return store.write(db, lambda con: run_in(con, as_of, False, actor))
-
-
 def decisions(db, *, as_of: date) -> pd.DataFrame:
-    """What a run on `as_of` would decide, invoice by invoice (nothing written)."""
+    """What a run of the job on `as_of` would decide now, invoice by invoice (nothing
+    written)."""
     return store.read(db, lambda con: dunning_sql.decide(con, _params(as_of)))
 
 
-def aging(db, *, as_of: date) -> pd.DataFrame:
+def aging(db, *, as_of: date, today: date) -> pd.DataFrame:
     """Open receivables by age bucket, stacked by projected dunning stage."""
-    return store.read(db, lambda con: reports_sql.aging(con, projection_params(as_of)))
+    return store.read(db, lambda con: reports_sql.aging(con, projection(con, as_of, today)))
 
 
-def whatif(db, *, as_of: date) -> pd.DataFrame:
+def whatif(db, *, as_of: date, today: date) -> pd.DataFrame:
     """Every overdue invoice on `as_of` if nothing more is paid: stage, stop date, at risk."""
-    return store.read(db, lambda con: reports_sql.whatif(
-        con, {**projection_params(as_of), "warning_rank": WARNING_RANK}))
+    return store.read(db, lambda con: reports_sql.whatif(con, projection(con, as_of, today)))
 
 
-def timeline(db, *, as_of: date, horizon_days: int = 45) -> pd.DataFrame:
+def timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> pd.DataFrame:
     """Notices that will fall due in the next `horizon_days` days if nothing is paid."""
-    return store.read(db, lambda con: reports_sql.timeline(con, projection_params(as_of),
-                                                           horizon_days))
+    return store.read(db, lambda con: reports_sql.timeline(
+        con, projection(con, as_of, today), horizon_days))

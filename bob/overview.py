@@ -11,13 +11,13 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import store
-from bob.dunning import SCHEDULE, STOP
+from bob.dunning import projection
 from bob.months import first_of_month
 from bob.store import accounts as accounts_sql
-from bob.store import dunning as dunning_sql
 from bob.store import invoices as invoices_sql
 from bob.store import overview as overview_sql
 from bob.store import reports as reports_sql
+from bob.store import whatif as whatif_sql
 
 BOB_STATUSES = ("Active", "Scheduled", "Service stopped", "Not activated")
 
@@ -63,7 +63,8 @@ def months_back(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def dashboard(db, *, as_of: date, months: int = 12, top_partners: int = 10) -> Dashboard:
+def dashboard(db, *, as_of: date, today: date, months: int = 12,
+              top_partners: int = 10) -> Dashboard:
     """Customers by BoB status, this month's billing, receivables, today's notices, and the
     two charts: billing of the last `months` months and the `top_partners` largest open
     balances."""
@@ -71,10 +72,11 @@ def dashboard(db, *, as_of: date, months: int = 12, top_partners: int = 10) -> D
     previous_month = months_back(month, 1)
 
     def work(con):
-        counts = overview_sql.status_counts(con, as_of)
+        params = projection(con, as_of, today)
+        counts = overview_sql.status_counts(con, params)
         figures = overview_sql.figures(con, as_of, month, previous_month)
-        decisions = dunning_sql.decide(con, dunning_sql.schedule_params(SCHEDULE, as_of))
-        sent = decisions[decisions["outcome"] == "sent"]
+        whatif_sql.fill_whatif(con, params)  # the run on `as_of`, as the what-if has it
+        run = whatif_sql.whatif_totals(con)
         return Dashboard(
             as_of=as_of,
             month=month,
@@ -86,8 +88,8 @@ def dashboard(db, *, as_of: date, months: int = 12, top_partners: int = 10) -> D
             open_receivables=figures["open_receivables"],
             overdue_receivables=figures["overdue_receivables"],
             overdue_invoices=int(figures["overdue_invoices"]),
-            notices_due=len(sent),
-            services_to_stop=int(sent.loc[sent["action"] == STOP, "customer_id"].nunique()),
+            notices_due=int(run["notices_due"]),
+            services_to_stop=int(run["services_stopping"]),
             billing_by_month=overview_sql.billing_by_month(
                 con, as_of, months_back(month, months - 1), month),
             receivables_by_partner=overview_sql.receivables_by_partner(con, as_of, top_partners),
@@ -95,10 +97,10 @@ def dashboard(db, *, as_of: date, months: int = 12, top_partners: int = 10) -> D
     return store.read(db, work)
 
 
-def account(db, customer_id: str, *, as_of: date) -> Account | None:
+def account(db, customer_id: str, *, as_of: date, today: date) -> Account | None:
     """Everything the account profile shows, or None when there is no such customer."""
     def work(con):
-        head = overview_sql.account_head(con, customer_id, as_of)
+        head = overview_sql.account_head(con, customer_id, projection(con, as_of, today))
         if head is None:
             return None
         return Account(

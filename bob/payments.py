@@ -55,19 +55,22 @@ def check_request(request: PaymentRequest, facts: dict | None, open_numbers: set
             raise BobError(f"Invoice {number} is not an open invoice of {facts['customer_name']}.")
 
 
-def apply_payment(con, request: PaymentRequest, as_of: date, actor: str) -> dict:
+def record_payment(uow, request: PaymentRequest) -> dict:
+    """Record a payment received on or before the business date and allocate it; each
+    allocation takes effect on the later of the receipt date and the invoice's issue date."""
+    con, as_of = uow.con, uow.today
     facts = accounts.customer_facts(con, request.customer_id)
     method = normalized_method(request.method)
     open_invoices = payments_sql.open_invoices(con, request.customer_id) if facts else []
     check_request(request, facts, {int(i["invoice_number"]) for i in open_invoices}, as_of)
     payment_id = payments_sql.insert_payment(con, request.customer_id, request.amount, method,
                                              request.receipt_date, request.reference)
-    payments_sql.allocate_payment(con, payment_id, list(request.invoices), request.receipt_date)
+    payments_sql.allocate_payment(con, payment_id, list(request.invoices))
     receivables.sync(con)  # the restore below reads what is still open
     restored = dunning_sql.restore_services(con, as_of, customer_id=request.customer_id)
     head, allocations = payments_sql.payment_detail(con, payment_id)
-    store.audit(con, actor, "pay", f"payment:{payment_id}",
-                f"{method} {request.amount} from {request.customer_id} on {request.receipt_date}")
+    uow.audit("pay", f"payment:{payment_id}",
+              f"{method} {request.amount} from {request.customer_id} on {request.receipt_date}")
     return {
         "payment_id": payment_id,
         "customer_id": request.customer_id,
@@ -75,20 +78,11 @@ def apply_payment(con, request: PaymentRequest, as_of: date, actor: str) -> dict
         "method": method,
         "receipt_date": request.receipt_date.isoformat(),
         "reference": request.reference,
-        "allocations": [{"invoice_number": int(a["invoice_number"]), "amount": str(a["amount"])}
-                        for a in allocations],
+        "allocations": [{"invoice_number": int(a["invoice_number"]), "amount": str(a["amount"]),
+                         "applied_on": a["applied_on"].isoformat()} for a in allocations],
         "balance": str(head["balance"]),
         "service_restored": restored > 0,
     }
-
-
-def record_payment(db, request: PaymentRequest, *, as_of: date, actor: str = "system") -> dict:
-    return store.write(db, lambda con: apply_payment(con, request, as_of, actor))
-
-
-def preview_payment(db, request: PaymentRequest, *, as_of: date) -> dict:
-    """The allocation the payment would get, computed by recording it and rolling back."""
-    return store.preview(db, lambda con: apply_payment(con, request, as_of, "preview"))
 
 
 def payment_detail(db, payment_id: int,

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import notices, store
-from bob.dunning import SCHEDULE, WARNING_RANK, projection_params, timeline
+from bob.dunning import NO_STAGE, SCHEDULE, projection, stage_label, timeline
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import first_of_month, first_of_next_month
@@ -24,18 +24,6 @@ AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 NOTICE_KINDS = {"invoice_issued": "Invoice issued", "reminder": "Reminder", "warning": "Warning",
                 "service_stopped": "Service stopped", "service_restored": "Service restored"}
 DELIVERY_STATES = ("pending", "delivered", "failed")
-NO_STAGE = "none"
-_ACTION_NAMES = {"reminder": "Reminder", "warning": "Warning", "stop": "Service stop"}
-
-
-def stage_label(stage: str) -> str:
-    """'reminder_10' -> 'Reminder (day 10)'; 'none' -> 'No notice yet'."""
-    for step in SCHEDULE:
-        if step.stage == stage:
-            return f"{_ACTION_NAMES[step.action]} (day {step.days})"
-    return "No notice yet" if stage == NO_STAGE else stage
-
-
 STAGE_LABELS = tuple(stage_label(stage) for stage in (NO_STAGE, *(s.stage for s in SCHEDULE)))
 
 
@@ -165,29 +153,27 @@ def payments_csv(db, **filters) -> bytes:
 
 # --- dunning --------------------------------------------------------------------------------
 
-def _whatif_params(as_of: date) -> dict:
-    return {**projection_params(as_of), "warning_rank": WARNING_RANK}
-
-
-def whatif_report(db, *, as_of: date, limit: int = 500) -> dict:
-    """The what-if overdue report for any date, assuming nothing more is paid and the daily
-    job runs every day (see bob.store.reports):
+def whatif_report(db, *, as_of: date, today: date, limit: int = 500) -> dict:
+    """The what-if overdue report for any date, read on the business date `today`, assuming
+    nothing more is paid and the daily job runs once for every day from `runs_from` on (see
+    bob.store.reports); before that day it shows what the job actually decided:
 
     - runs_from: the first day the projection assumes a run (the day after the job's last
-      run before `as_of`, else `as_of` itself, whose run then catches up);
+      run, never before today, whose run then catches up on the days missed);
     - totals: overdue invoices, customers and amount; amount and customers at risk (at the
       warning stage or beyond); services stopped; notices and service stops due that day;
     - by_stage: overdue invoices per projected stage;
-    - notices: what a dunning run on that day decides (bob.decisions), per stage and outcome;
-      each notice sent goes to the customer and to the partner;
+    - notices: what the dunning run on that day decides, per stage and outcome; each notice
+      sent goes to the customer and to the partner;
     - stopping: the customers whose service that run stops (at most `limit`);
     - by_partner: the same per partner, largest amount at risk first;
     - rows: the overdue invoices, furthest along first (at most `limit`).
     """
     def work(con):
-        runs_from = whatif_sql.fill_whatif(con, _whatif_params(as_of), projection_params(as_of))
+        params = projection(con, as_of, today)
+        whatif_sql.fill_whatif(con, params)
         return {
-            "runs_from": runs_from,
+            "runs_from": params["first_day"],
             "totals": whatif_sql.whatif_totals(con),
             "by_stage": _with_labels(whatif_sql.whatif_by_stage(con)),
             "notices": _with_labels(whatif_sql.whatif_notices(con)),
@@ -198,19 +184,20 @@ def whatif_report(db, *, as_of: date, limit: int = 500) -> dict:
     return store.read(db, work)
 
 
-def whatif_csv(db, *, as_of: date) -> bytes:
+def whatif_csv(db, *, as_of: date, today: date) -> bytes:
     """Every row of the what-if report for the date, as CSV."""
     def work(con):
-        whatif_sql.fill_whatif(con, _whatif_params(as_of), projection_params(as_of))
+        whatif_sql.fill_whatif(con, projection(con, as_of, today))
         return _with_labels(whatif_sql.whatif_detail(con, None))
     return to_csv(store.read(db, work))
 
 
-def partner_view(db, *, as_of: date, partner_id: str, limit: int = 1000) -> pd.DataFrame:
+def partner_view(db, *, as_of: date, today: date, partner_id: str,
+                 limit: int = 1000) -> pd.DataFrame:
     """The partner's customers with open invoices: furthest dunning stage, balances, and the
-    day each customer's service would stop if nothing more is paid."""
+    day each customer's service would stop if nothing more is paid (or the day it stopped)."""
     return _with_labels(store.read(db, lambda con: whatif_sql.partner_customers(
-        con, projection_params(as_of), partner_id, limit)))
+        con, projection(con, as_of, today), partner_id, limit)))
 
 
 def aging_pivot(aging: pd.DataFrame) -> pd.DataFrame:
@@ -241,10 +228,10 @@ def aging_chart(aging: pd.DataFrame) -> pd.DataFrame:
         "chart_amount": aging["amount"].astype(float)})
 
 
-def notice_timeline(db, *, as_of: date, horizon_days: int = 45) -> pd.DataFrame:
+def notice_timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> pd.DataFrame:
     """The notices that fall due each day of the next `horizon_days` if nothing is paid
     (bob.timeline's rows), with stage labels and JSON-ready columns for a chart."""
-    rows = timeline(db, as_of=as_of, horizon_days=horizon_days)
+    rows = timeline(db, as_of=as_of, today=today, horizon_days=horizon_days)
     return pd.DataFrame({
         "on_date": pd.to_datetime(rows["on_date"]), "stage": rows["stage"],
         "stage_label": [stage_label(s) for s in rows["stage"]], "action": rows["action"],

@@ -106,12 +106,14 @@ def diff_edits(original_rows: list[dict], edited_rows: dict) -> list[Subscriptio
     return changes
 
 
-def _apply(con, changes: list[SubscriptionChange], as_of: date, actor: str) -> dict:
+def save_terms(uow, changes: list[SubscriptionChange]) -> dict:
+    """Store new BoB terms, checked again against the store: all of them, or none."""
+    changes = list(changes)
     ids = [change.subscription_id for change in changes]
     if len(set(ids)) != len(ids):
         raise BobError("A subscription is changed twice; nothing was saved.")
     current = {row["subscription_id"]: row
-               for row in accounts_sql.bob_subscription_terms(con, ids).to_dict("records")}
+               for row in accounts_sql.bob_subscription_terms(uow.con, ids).to_dict("records")}
     problems = []
     for change in changes:
         was = current.get(change.subscription_id)
@@ -128,26 +130,17 @@ def _apply(con, changes: list[SubscriptionChange], as_of: date, actor: str) -> d
     saved = []
     for change in changes:
         was = current[change.subscription_id]
-        accounts_sql.update_bob_subscription(con, change.subscription_id, change.start_date,
+        accounts_sql.update_bob_subscription(uow.con, change.subscription_id, change.start_date,
                                              change.price)
-        store.audit(con, actor, "set-terms", f"subscription:{change.subscription_id}",
-                    f"start {was['start_date']} -> {change.start_date}, "
-                    f"price {was['price']} -> {change.price} (as of {as_of})")
+        uow.audit("set-terms", f"subscription:{change.subscription_id}",
+                  f"start {was['start_date']} -> {change.start_date}, "
+                  f"price {was['price']} -> {change.price}")
         saved.append({"subscription_id": change.subscription_id,
                       "customer_id": was["customer_id"],
                       "start_date": change.start_date.isoformat(), "price": str(change.price)})
     return {"saved": len(saved), "subscriptions": saved}
 
 
-def save_terms(db, changes: list[SubscriptionChange], *, as_of: date,
-               actor: str = "system") -> dict:
-    """Store new BoB terms, checked again against the store: all of them, or none."""
-    if not changes:
-        return {"saved": 0, "subscriptions": []}
-    return store.write(db, lambda con: _apply(con, list(changes), as_of, actor))
-
-
-def save_edits(db, original_rows: list[dict], edited_rows: dict, *, as_of: date,
-               actor: str = "system") -> dict:
+def save_edits(uow, original_rows: list[dict], edited_rows: dict) -> dict:
     """The editing table's Save: diff_edits, then save_terms."""
-    return save_terms(db, diff_edits(original_rows, edited_rows), as_of=as_of, actor=actor)
+    return save_terms(uow, diff_edits(original_rows, edited_rows))

@@ -14,7 +14,6 @@ from bob.months import long_date
 from pages import common
 
 LIST_LIMIT = 500
-ACTOR = "app"
 WIZARD = "activation_wizard"  # session state: the open wizard, one customer at a time
 EDITING_EMAIL = "editing_billing_email"
 FLASH = "customers_flash"
@@ -66,7 +65,8 @@ def customer_list(as_of: date) -> None:
                                        format_func=lambda pid: f"{names[pid]} ({pid})")
     status = status_box.selectbox("BoB status", overview.BOB_STATUSES, index=None,
                                   placeholder="All")
-    rows = common.load(bob.customers, as_of=as_of, search=search.strip() or None,
+    rows = common.load(bob.customers, as_of=as_of, today=common.today(),
+                       search=search.strip() or None,
                        partner_id=partner_id, bob_status=status, limit=LIST_LIMIT + 1)
     if rows.empty:
         common.empty_state("No customer matches these filters.")
@@ -121,8 +121,7 @@ def step_start(wizard: dict, as_of: date) -> None:
         # The same checks as Confirm (partner's country, one activation, start date, email,
         # subscriptions to bill), run on a transaction that is rolled back.
         trial = {**wizard, "start": start, "email": email, "selected": []}
-        accepted, _ = attempt(bob.preview_first_invoice, str(common.db_path()),
-                              request_of(trial), as_of=as_of)
+        accepted, _ = attempt(common.preview, bob.preview_first_invoice, request_of(trial))
         if accepted:
             go(wizard, 2, start=start, email=bob.normalized_email(email))
 
@@ -184,8 +183,7 @@ def step_terms(wizard: dict, subscriptions) -> None:
 def review(wizard: dict, **updates) -> None:
     """Move to the review step with the first invoice previewed once, not on every rerun."""
     trial = {**wizard, **updates}
-    accepted, preview = attempt(bob.preview_first_invoice, str(common.db_path()),
-                                request_of(trial), as_of=common.as_of())
+    accepted, preview = attempt(common.preview, bob.preview_first_invoice, request_of(trial))
     if accepted:
         go(wizard, 4, preview=preview, **updates)
 
@@ -218,8 +216,9 @@ def step_review(wizard: dict, subscriptions, as_of: date) -> None:
             go(wizard, 3, index=len(wizard["selected"]) - 1)
         else:
             go(wizard, 2)
-    if buttons.button("Confirm", type="primary", key="wizard_confirm") and common.write(
-            bob.activate, request_of(wizard), as_of=as_of, actor=ACTOR):
+    if buttons.button("Confirm", type="primary", key="wizard_confirm",
+                      disabled=common.lens_only(), help=common.lens_reason()) and common.write(
+            bob.activate, request_of(wizard)):
         go(wizard, 5)
 
 
@@ -274,16 +273,17 @@ def bob_information(account: overview.Account) -> None:
                          ("Start date", long_date(customer["bob_start"])),
                          ("Billing email", customer["billing_email"])):
         facts.markdown(f":small[{label}]  \n**{value}**", width="content")
-    if facts.button(":material/edit:", key="edit_billing_email", help="Edit billing email",
-                    type="tertiary"):
+    if facts.button(":material/edit:", key="edit_billing_email",
+                    help=common.lens_reason() or "Edit billing email", type="tertiary",
+                    disabled=common.lens_only()):
         st.session_state[EDITING_EMAIL] = customer["customer_id"]
     if st.session_state.get(EDITING_EMAIL) == customer["customer_id"]:
         new_email = st.text_input("New billing email", value=customer["billing_email"],
                                   key="new_billing_email")
         buttons = st.container(horizontal=True)
-        if buttons.button("Save", type="primary", key="save_billing_email"):
-            result = common.write(bob.set_billing_email, customer["customer_id"], new_email,
-                                  actor=ACTOR)
+        if buttons.button("Save", type="primary", key="save_billing_email",
+                          disabled=common.lens_only(), help=common.lens_reason()):
+            result = common.write(bob.set_billing_email, customer["customer_id"], new_email)
             if result:
                 st.session_state.pop(EDITING_EMAIL)
                 done(f"Invoices and notices now go to {result['billing_email']}.")
@@ -347,7 +347,8 @@ def ledgers(account: overview.Account) -> None:
 def account_profile(customer_id: str, as_of: date) -> None:
     if st.button("All customers", icon=":material/arrow_back:", type="tertiary"):
         open_account(None)
-    account = common.load(overview.account, customer_id=customer_id, as_of=as_of)
+    account = common.load(overview.account, customer_id=customer_id, as_of=as_of,
+                          today=common.today())
     if account is None:
         st.warning(f"There is no customer {customer_id!r}.")
         return
@@ -362,13 +363,14 @@ def account_profile(customer_id: str, as_of: date) -> None:
                    f"{customer['partner_country']}) · open {format_money(customer['open_balance'])}"
                    f", overdue {format_money(customer['overdue'])}")
     if not account.activated and wizard is None and action.button(
-            "Billing on Behalf Activation", type="primary", key="activate"):
-        start_wizard(customer_id, as_of)
+            "Billing on Behalf Activation", type="primary", key="activate",
+            disabled=common.lens_only(), help=common.lens_reason()):
+        start_wizard(customer_id, common.today())
         st.rerun()
     if message := st.session_state.pop(FLASH, None):
         st.success(message, icon=":material/check_circle:")
     if wizard:
-        wizard_panel(wizard, account, as_of)
+        wizard_panel(wizard, account, common.today())
     bob_information(account)
     ledgers(account)
 

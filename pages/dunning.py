@@ -11,6 +11,7 @@ import streamlit as st
 
 import bob
 from bob import reports
+from bob.dunning import schedule_caption
 from bob.money import format_money
 from bob.months import long_date
 from pages import common
@@ -54,9 +55,9 @@ as_of = common.as_of()
 
 
 def run_job() -> None:
-    """Today's job, for the sidebar's date; its summary stays up until the date changes."""
+    """Today's job; its summary stays up until the date changes."""
     with st.status(f"Running the dunning job for {long_date(as_of)}…", expanded=True) as status:
-        result = common.write(bob.run_dunning, as_of=as_of, actor="app")
+        result = common.write(bob.run_dunning)
         if result is None:
             status.update(label="The dunning job was refused; nothing was written.",
                           state="error")
@@ -86,7 +87,7 @@ def last_run() -> None:
 
 
 def aging_tab() -> None:
-    aging = common.load(bob.aging, as_of=as_of)
+    aging = common.load(bob.aging, as_of=as_of, today=common.today())
     if aging.empty:
         common.empty_state(f"No open invoices as of {long_date(as_of)}. Issue a month's "
                            "invoices with `python -m bob bill-run --month YYYY-MM`, or move "
@@ -122,7 +123,7 @@ def whatif_tab() -> None:
         "What-if date", value=as_of, format="YYYY-MM-DD",
         help="Who is at which stage on that day if nothing more is paid, what the daily job "
              "sends that day, whose service stops.")
-    report = common.load(reports.whatif_report, as_of=day, limit=LIMIT)
+    report = common.load(reports.whatif_report, as_of=day, today=common.today(), limit=LIMIT)
     totals = report["totals"]
     if not totals["overdue_invoices"] and not totals["notices_due"]:
         common.empty_state(f"No overdue invoices as of {long_date(day)}. Pick a later date, "
@@ -177,7 +178,7 @@ def whatif_tab() -> None:
     db = str(common.db_path())
     st.download_button("Download the what-if report (CSV)", icon=":material/download:",
                        mime="text/csv", on_click="ignore", file_name=f"whatif-{day}.csv",
-                       data=lambda: reports.whatif_csv(db, as_of=day))
+                       data=lambda: reports.whatif_csv(db, as_of=day, today=common.today()))
 
 
 def partner_tab() -> None:
@@ -187,7 +188,8 @@ def partner_tab() -> None:
     partner = st.columns([2, 3])[0].selectbox(
         "Partner", list(names), format_func=lambda p: f"{names[p]} ({p})",
         index=list(names).index(requested) if requested in names else 0, key="dunning_partner")
-    customers = common.load(reports.partner_view, as_of=as_of, partner_id=partner)
+    customers = common.load(reports.partner_view, as_of=as_of, today=common.today(),
+                            partner_id=partner)
     if customers.empty:
         common.empty_state(f"No customer of {names[partner]} has an open invoice as of "
                            f"{long_date(as_of)}.")
@@ -208,7 +210,8 @@ def partner_tab() -> None:
 
 
 def timeline_tab() -> None:
-    timeline = common.load(reports.notice_timeline, as_of=as_of, horizon_days=HORIZON_DAYS)
+    timeline = common.load(reports.notice_timeline, as_of=as_of, today=common.today(),
+                           horizon_days=HORIZON_DAYS)
     end = as_of + timedelta(days=HORIZON_DAYS)
     if timeline.empty:
         common.empty_state(f"No notice falls due between {long_date(as_of)} and "
@@ -237,11 +240,11 @@ if not common.has_data():
     common.empty_state(common.NO_DATA)
     st.stop()
 left, right = st.columns([3, 1], vertical_alignment="center")
-left.caption(f"Overdue notices as of **{long_date(as_of)}**: reminders on days 5, 10, 15 and "
-             "25 after the due date, a warning on day 30, the service stops on day 35.")
+left.caption(f"Overdue notices as of **{long_date(as_of)}**. {schedule_caption()}")
 if right.button("Run today's dunning", type="primary", icon=":material/send:",
-                help=f"The daily job for {long_date(as_of)}: each notice goes out once, "
-                     "however often it runs."):
+                disabled=common.lens_only(),
+                help=common.lens_reason() or f"The daily job for {long_date(as_of)}: each "
+                     "notice goes out once, however often it runs."):
     run_job()
 last_run()
 tabs = st.tabs([AGING, WHATIF, PARTNERS, TIMELINE], key=TABS, on_change="rerun",

@@ -124,8 +124,9 @@ def cancel_actions(invoice: dict) -> None:
         st.warning(f"Invoice {number} has {format_money(invoice['paid'])} of payments applied, "
                    "so it cannot be canceled. Release its payments first: the money goes back "
                    "to the payments' balances.", icon=":material/block:")
-        if st.button("Release payments", icon=":material/undo:"):
-            result = common.write(bob.release_payments, number, as_of=as_of, actor="app")
+        if st.button("Release payments", icon=":material/undo:", disabled=common.lens_only(),
+                     help=common.lens_reason()):
+            result = common.write(bob.release_payments, number)
             if result:
                 released = ", ".join(f"{format_money(Decimal(r['amount']))} of payment "
                                      f"{r['payment_id']}" for r in result["released"])
@@ -133,17 +134,20 @@ def cancel_actions(invoice: dict) -> None:
                 st.rerun()
         return
     if st.session_state.get(CONFIRM) != number:
-        st.button("Cancel invoice", icon=":material/cancel:",
+        st.button("Cancel invoice", icon=":material/cancel:", disabled=common.lens_only(),
+                  help=common.lens_reason(),
                   on_click=lambda: st.session_state.update({CONFIRM: number}))
         return
     st.warning(f"Cancel invoice {number}? A Cancellation Invoice of "
-               f"{format_money(-invoice['total'])} is issued on {long_date(as_of)}, linked to "
+               f"{format_money(-invoice['total'])} is issued on {long_date(common.today())}, "
+               "linked to "
                "it, with every line negated. The original stays on record.",
                icon=":material/warning:")
     yes, no = st.columns([1, 4])
-    if yes.button(f"Yes, cancel invoice {number}", type="primary"):
+    if yes.button(f"Yes, cancel invoice {number}", type="primary", disabled=common.lens_only(),
+                  help=common.lens_reason()):
         st.session_state.pop(CONFIRM, None)
-        result = common.write(bob.cancel, number, as_of=as_of, actor="app")
+        result = common.write(bob.cancel, number)
         if result:
             st.session_state[FLASH] = (f"Invoice {number} is canceled; Cancellation Invoice "
                                        f"{result['cancellation_invoice']} was issued.")

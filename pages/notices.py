@@ -63,16 +63,15 @@ def delivery() -> None:
     else:
         left.caption(f"SMTP: {config.host}:{config.port} ({config.security}), from "
                      f"{config.sender}.")
-    if not right.button("Deliver pending", icon=":material/outgoing_mail:"):
+    if not right.button("Deliver pending", icon=":material/outgoing_mail:",
+                        disabled=common.lens_only(), help=common.lens_reason()):
         return
     if config is None:
         st.info(SMTP_HELP, icon=":material/settings:")
         return
     with st.status(f"Delivering pending emails through {config.host}…", expanded=True) as status:
-        report = common.write(notices.deliver_pending, config, actor="app")
-        if report is None:
-            status.update(label="Delivery was refused; nothing was sent.", state="error")
-            return
+        report = notices.deliver_pending(str(common.db_path()), config)
+        st.cache_data.clear()
         status.update(label=f"{report.sent:,} sent, {report.refused:,} refused, "
                             f"{report.pending:,} still pending.",
                       state="error" if report.error else "complete")

@@ -15,7 +15,7 @@ if not common.has_data():
     common.empty_state(common.NO_DATA)
     st.stop()
 
-board = common.load(overview.dashboard, as_of=as_of)
+board = common.load(overview.dashboard, as_of=as_of, today=common.today())
 st.caption(f"As of {as_of:%d %B %Y}. Billed figures leave canceled invoices out.")
 
 st.subheader("Billing on Behalf customers")

@@ -151,9 +151,10 @@ def record_form(customer: str | None) -> None:
     if previewed and previewed["request"] != request:
         st.session_state.pop(PREVIEW)
         previewed = None
-    if st.button("Preview allocation", icon=":material/visibility:", disabled=request is None):
+    if st.button("Preview allocation", icon=":material/visibility:",
+                 disabled=request is None or common.lens_only(), help=common.lens_reason()):
         try:
-            result = bob.preview_payment(str(common.db_path()), request, as_of=as_of)
+            result = common.preview(bob.record_payment, request)
         except bob.BobError as error:
             st.error(str(error), icon=":material/block:")
             return
@@ -164,8 +165,9 @@ def record_form(customer: str | None) -> None:
     st.markdown(f"**Preview:** {format_money(request.amount)} from {request.customer_id} "
                 f"by {previewed['result']['method']}, received {long_date(request.receipt_date)}")
     show_allocation(previewed["result"])
-    if st.button("Save payment", type="primary", icon=":material/save:"):
-        saved = common.write(bob.record_payment, request, as_of=as_of, actor="app")
+    if st.button("Save payment", type="primary", icon=":material/save:",
+                 disabled=common.lens_only(), help=common.lens_reason()):
+        saved = common.write(bob.record_payment, request)
         if saved:
             st.session_state.pop(PREVIEW, None)
             restored = " The customer's service is restored." if saved["service_restored"] else ""

@@ -8,7 +8,6 @@ from bob import subscriptions as terms
 from pages import common
 
 ROW_LIMIT = 500
-ACTOR = "app"
 EDITOR_ROUND = "terms_editor_round"  # a new editor (no pending edits) after each save
 FLASH = "subscriptions_flash"
 
@@ -73,9 +72,9 @@ st.data_editor(
     },
 )
 edited = st.session_state[editor_key]["edited_rows"]
-if st.button("Save", type="primary", icon=":material/save:", disabled=not edited):
-    result = common.write(terms.save_edits, rows.to_dict("records"), edited, as_of=as_of,
-                          actor=ACTOR)
+if st.button("Save", type="primary", icon=":material/save:",
+             disabled=not edited or common.lens_only(), help=common.lens_reason()):
+    result = common.write(terms.save_edits, rows.to_dict("records"), edited)
     if result is not None:
         st.session_state[EDITOR_ROUND] = st.session_state.get(EDITOR_ROUND, 0) + 1
         st.session_state[FLASH] = (f"Saved {result['saved']} change(s)." if result["saved"]

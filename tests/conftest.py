@@ -60,9 +60,25 @@ LEDGER_TABLES = ("activations", "bob_subscriptions", "invoices", "invoice_lines"
                  "allocations", "notices", "service_events", "outbox", "audit_log")
 
 
+def change(db: Path, use_case: Callable, *args, today: date, actor: str = "test", **kwargs):
+    """Run one use case in a unit of work dated `today` (the business date of the rehearsal)
+    and commit it."""
+    with bob.unit_of_work(db, actor=actor, today=today) as uow:
+        result = use_case(uow, *args, **kwargs)
+        uow.commit()
+    return result
+
+
+def preview(db: Path, use_case: Callable, *args, today: date, **kwargs):
+    """What the use case would do on `today`, rolled back."""
+    with bob.unit_of_work(db, actor="test", today=today, preview=True) as uow:
+        return use_case(uow, *args, **kwargs)
+
+
 @dataclass
 class Scenario:
-    """Verbs over one store file; every one goes through the public `bob` API."""
+    """Verbs over one store file; every one goes through the public `bob` API, each on the
+    business date the test names (Kill Bill's ClockMock: time is an argument)."""
 
     db: Path
 
@@ -72,14 +88,14 @@ class Scenario:
         """Import one more customer of the US partner with (quantity, price) subscriptions;
         returns their ids (ordered as the invoice lines will be)."""
         ids = [f"{customer}-S{n:02d}" for n in range(1, len(subscriptions) + 1)]
-        bob.import_accounts(self.db, {
+        change(self.db, bob.import_accounts, {
             "customers": [{"id": customer, "partner_id": US_PARTNER, "name": customer,
                            "state": state}],
             "subscriptions": [
                 {"id": sub, "customer_id": customer, "product": "Seats", "quantity": quantity,
                  "price": price}
                 for sub, (quantity, price) in zip(ids, subscriptions, strict=True)],
-        })
+        }, today=ACTIVATED_ON)
         return ids
 
     def activate(self, customer: str = ACME, *, start: date = BOB_START, email: str | None = None,
@@ -87,12 +103,12 @@ class Scenario:
                  as_of: date = ACTIVATED_ON) -> dict:
         email = email or BILLING_EMAILS.get(customer, f"billing@{customer.lower()}.example")
         request = bob.ActivationRequest(customer, start, email, tuple(changes))
-        return bob.activate(self.db, request, as_of=as_of)
+        return change(self.db, bob.activate, request, today=as_of)
 
     # --- finance ---------------------------------------------------------------------
     def bill(self, month: date = DECEMBER, *, as_of: date | None = None) -> dict:
         """The month's bill run, on the month's first day unless told otherwise."""
-        return bob.bill_run(self.db, month, as_of=as_of or month)
+        return change(self.db, bob.bill_run, month, today=as_of or month)
 
     def activate_and_bill(self, customer: str = ACME, *, month: date = DECEMBER,
                           **activation) -> int:
@@ -106,14 +122,16 @@ class Scenario:
             as_of: date | None = None) -> dict:
         request = bob.PaymentRequest(customer, Decimal(amount), method, on, "REF-1",
                                      tuple(invoices))
-        return bob.record_payment(self.db, request, as_of=as_of or on)
+        return change(self.db, bob.record_payment, request, today=as_of or on)
 
     def cancel(self, number: int, *, as_of: date) -> int:
         """Cancel an invoice; returns the number of its Cancellation Invoice."""
-        return bob.cancel(self.db, number, as_of=as_of)["cancellation_invoice"]
+        return change(self.db, bob.cancel, number, today=as_of)["cancellation_invoice"]
 
     def dun(self, as_of: date, *, dry_run: bool = False) -> dict:
-        return bob.run_dunning(self.db, as_of=as_of, dry_run=dry_run)
+        if dry_run:
+            return preview(self.db, bob.run_dunning, today=as_of)
+        return change(self.db, bob.run_dunning, today=as_of)
 
     # --- what the ledger says ----------------------------------------------------------
     def invoice(self, number: int, as_of: date) -> dict:
@@ -149,7 +167,7 @@ class Scenario:
 
 
 def with_accounts(scenario: Scenario) -> None:
-    bob.import_accounts(scenario.db, ACCOUNTS)
+    change(scenario.db, bob.import_accounts, ACCOUNTS, today=ACTIVATED_ON)
 
 
 def with_december_invoice(scenario: Scenario) -> None:

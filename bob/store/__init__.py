@@ -8,6 +8,7 @@ open between operations: each unit of work opens the file, does its work, and cl
 
 import os
 import random
+import re
 import threading
 import time
 import warnings
@@ -43,10 +44,6 @@ def db_path(path: str | Path | None = None) -> Path:
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "Could not set lock" in text or "Conflicting lock" in text
-
-
-def _is_conflict(error: Exception) -> bool:
-    return isinstance(error, duckdb.TransactionException) or "Transaction conflict" in str(error)
 
 
 def _backoff(attempt: int) -> float:
@@ -114,29 +111,35 @@ def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]
         return work(con)
 
 
-def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T], *,
-          memory_limit: str | None = None) -> T:
-    """Run `work` in one transaction: all of it is stored, or nothing. Conflicts are retried.
-    The transaction ends by bringing the derived receivables up to date.
+@contextmanager
+def transaction(path: str | Path | None, *,
+                memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An open transaction on the store, for bob.unit_of_work. Writers of this process take
+    turns (DuckDB's file lock already keeps other processes out), so two never conflict.
+    The caller ends it: `finish(con)` to commit, or ROLLBACK."""
+    with _writer, connect(path) as con, _memory_capped(con, memory_limit):
+        con.execute("BEGIN TRANSACTION")
+        yield con
 
-    `memory_limit` (e.g. "1250MB") caps DuckDB's memory for a large transaction, commit
-    included: past the cap it writes the new rows ahead to the file instead of holding them."""
-    attempt = 0
-    with _writer:
-        while True:
-            with connect(path) as con, _memory_capped(con, memory_limit):
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    result = work(con)
-                    receivables.sync(con)
-                    con.execute("COMMIT")
-                    return result
-                except Exception as error:
-                    con.execute("ROLLBACK")
-                    if not _is_conflict(error) or attempt >= 8:
-                        raise
-            time.sleep(_backoff(attempt))
-            attempt += 1
+
+def finish(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit, after bringing the derived receivables up to date with what was written."""
+    receivables.sync(con)
+    con.execute("COMMIT")
+
+
+def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `work` in one transaction of its own: all of it is stored, or nothing. For the
+    outbox's delivery bookkeeping, which changes no ledger row; ledger changes go through
+    bob.unit_of_work."""
+    with transaction(path) as con:
+        try:
+            result = work(con)
+            finish(con)
+            return result
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 @contextmanager
@@ -161,16 +164,14 @@ def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, entity: str,
     )
 
 
-def preview(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run `work` as a write, return its result, and roll everything back."""
-    with _writer, connect(path) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = work(con)
-            receivables.sync(con)  # part of the cost of the real write
-            return result
-        finally:
-            con.execute("ROLLBACK")
+_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+def bind(sql: str, params: dict) -> dict:
+    """The parameters `sql` names, out of a larger set (DuckDB refuses unused ones): the
+    projections share one set, each query reads part of it."""
+    named = set(_PARAMETER.findall(sql))
+    return {key: value for key, value in params.items() if key in named}
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:

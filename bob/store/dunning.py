@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from bob.store import frame
+from bob.store import bind, frame
 from bob.store import outbox as outbox_sql
 
 SCHEDULE_CTE = "schedule AS (SELECT unnest($schedule, recursive := true))"
@@ -19,27 +19,26 @@ open AS (
     FROM open_invoices($as_of)
 )"""
 
-# Notices already decided (before $history_before) for the open invoices, and warnings
-# actually sent. A run counts every notice; a projection for a day, those decided before it.
+# Notices already decided for the open invoices, and warnings actually sent (the job's view:
+# everything recorded).
 HISTORY = """
 history AS (
     SELECT n.invoice_number, n.stage, n.outcome, n.decided_on, s.rank, s.action
     FROM notices n JOIN schedule s ON s.stage = n.stage
     WHERE n.invoice_number IN (SELECT invoice_number FROM open)
-      AND n.decided_on < $history_before
 )"""
 WARNED = """
 warned AS (
     SELECT n.invoice_number, n.decided_on AS warned_on
     FROM notices n JOIN schedule s ON s.stage = n.stage
-    WHERE s.action = 'warning' AND n.outcome = 'sent' AND n.decided_on < $history_before
+    WHERE s.action = 'warning' AND n.outcome = 'sent'
 )"""
 
-# The first day a projection for $as_of assumes the daily job runs: the day after its last
-# run before $as_of, or $as_of itself when it never ran before (that run then catches up).
+# The first day the projections assume the daily job runs: the day after its last run, but
+# never before the business date (missed days in the past stay missed; today's run catches
+# up). A store whose job never ran: the business date.
 FIRST_SIMULATED_DAY = """
-SELECT coalesce(max(run_on) + 1, $as_of::DATE) AS first_day FROM dunning_runs
-WHERE run_on < $as_of"""
+SELECT greatest(max(run_on) + 1, $today::DATE) FROM dunning_runs"""
 
 DECIDE = f"""
 CREATE OR REPLACE TEMP TABLE decisions AS
@@ -100,45 +99,45 @@ WHERE v.last_event = 'stopped'
 """
 
 
-def schedule_params(schedule, as_of: date, history_before: date = date.max) -> dict:
-    """The parameters of the dunning SQL. A run reads every notice recorded (the default); a
-    projection for `as_of` passes `history_before=as_of`: the notices decided before it."""
+def schedule_params(schedule, as_of: date) -> dict:
+    """The parameters of the dunning SQL: the schedule as a list, its warning and stop."""
     # The projections count the steps reached, which needs the steps in ascending days.
     if [s.days for s in schedule] != sorted(s.days for s in schedule):
         raise ValueError("the dunning schedule must list its steps in ascending days")
     steps = [{"stage": s.stage, "days": s.days, "action": s.action, "rank": rank}
              for rank, s in enumerate(schedule, start=1)]
-    warning = next(s.days for s in schedule if s.action == "warning")
-    stop = next(s.days for s in schedule if s.action == "stop")
-    return {"schedule": steps, "as_of": as_of, "stop_after_warning": stop - warning,
-            "stop_days": stop, "history_before": history_before}
+    warning = next(s for s in steps if s["action"] == "warning")
+    stop = next(s for s in steps if s["action"] == "stop")
+    return {"schedule": steps, "as_of": as_of, "stop_after_warning": stop["days"] - warning["days"],
+            "stop_days": stop["days"], "warning_days": warning["days"],
+            "warning_rank": warning["rank"], "stop_rank": stop["rank"]}
 
 
-def first_simulated_day(con: duckdb.DuckDBPyConnection, as_of: date) -> date:
-    return con.execute(FIRST_SIMULATED_DAY, {"as_of": as_of}).fetchone()[0]
-
-
-def with_first_day(con: duckdb.DuckDBPyConnection, params: dict) -> dict:
-    """Projection parameters plus `first_day`, looked up once: as a parameter it costs the
-    projection nothing, where a join to the runs would cost a few ms per query."""
-    return {**params, "first_day": first_simulated_day(con, params["as_of"])}
+def first_simulated_day(con: duckdb.DuckDBPyConnection, today: date) -> date:
+    return con.execute(FIRST_SIMULATED_DAY, {"today": today}).fetchone()[0]
 
 
 def decide(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
     """Fill temp table `decisions` with what the job would do on `as_of`; return it."""
-    con.execute(DECIDE, params)
+    con.execute(DECIDE, bind(DECIDE, params))
     return frame(con,
         "SELECT * FROM decisions ORDER BY invoice_number, rank")
 
 
-def apply_decisions(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
-    """Record `decisions`, queue their emails, stop services; exactly-once by primary key."""
+def last_run(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest day the daily job ran for."""
+    return con.execute("SELECT max(run_on) FROM dunning_runs").fetchone()[0]
+
+
+def apply_decisions(con: duckdb.DuckDBPyConnection, as_of: date, *, queued_on: date) -> dict:
+    """Record `decisions` (dated `as_of`), queue their emails (on `queued_on`, the business
+    date), stop services; exactly-once by primary key."""
     con.execute(
         "INSERT INTO notices SELECT invoice_number, stage, outcome, $as_of, days_overdue::INTEGER,"
         " stop_date FROM decisions",
         {"as_of": as_of},
     )
-    outbox_sql.queue_dunning_notices(con, "decisions", as_of)
+    outbox_sql.queue_dunning_notices(con, "decisions", queued_on)
     stopped = mark_stopping(con, as_of)
     con.execute(
         "INSERT INTO service_events SELECT nextval('service_event_seq'), customer_id, 'stopped', "
@@ -161,8 +160,9 @@ def mark_stopping(con: duckdb.DuckDBPyConnection, as_of: date) -> int:
 
 
 def restore_services(con: duckdb.DuckDBPyConnection, as_of: date,
-                     customer_id: str | None = None) -> int:
-    """Stopped customers with nothing overdue get their service back, and are told so."""
+                     customer_id: str | None = None, queued_on: date | None = None) -> int:
+    """Stopped customers with nothing overdue on `as_of` get their service back that day,
+    and are told so (queued on `queued_on`, the business date; default `as_of`)."""
     con.execute(RESTORING, {"as_of": as_of, "customer_id": customer_id})
     count = con.execute("SELECT count(*) FROM restoring").fetchone()[0]
     if count:
@@ -178,10 +178,5 @@ def restore_services(con: duckdb.DuckDBPyConnection, as_of: date,
             "FROM restored",
             {"as_of": as_of},
         )
-        outbox_sql.queue_service_restored(con, "restored", as_of)
+        outbox_sql.queue_service_restored(con, "restored", queued_on or as_of)
     return count
-
-
-def restoring_preview(con: duckdb.DuckDBPyConnection, as_of: date) -> pd.DataFrame:
-    con.execute(RESTORING, {"as_of": as_of, "customer_id": None})
-    return frame(con, "SELECT customer_id FROM restoring ORDER BY customer_id")

@@ -53,6 +53,15 @@ def invoice_detail(con: duckdb.DuckDBPyConnection, number: int, as_of: date) -> 
     return {"invoice": head, "lines": lines, "payments": payments, "notices": notices}
 
 
+def latest_dates(con, number: int) -> tuple[date | None, date | None]:
+    """The latest day a notice was decided for the invoice, and the latest day one of its
+    allocations applies on: a cancellation or a release never takes effect before them."""
+    return con.execute(
+        "SELECT (SELECT max(decided_on) FROM notices WHERE invoice_number = $number), "
+        "(SELECT max(applied_on) FROM allocations WHERE invoice_number = $number)",
+        {"number": number}).fetchone()
+
+
 def allocated_total(con, number: int):
     return con.execute(
         "SELECT coalesce(sum(amount), 0) FROM allocations WHERE invoice_number = ?", [number]

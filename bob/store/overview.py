@@ -1,8 +1,8 @@
 """SQL of the overview dashboard and the account profile: set-based reads as of a date.
 
 Amounts stay DECIMAL(18, 2). A customer's BoB status follows the customer list's rule
-(bob.store.reports.customers): an activation counts once recorded by `as_of`, a stopped
-service shows until it is restored.
+(bob.store.reports.CUSTOMER_STATUS): an activation counts once recorded by `as_of`, a
+service is stopped by the projection's one definition.
 """
 
 from datetime import date
@@ -10,22 +10,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from bob.store import frame
-
-CUSTOMER_STATUS = """
-customer_status AS (
-    SELECT c.id AS customer_id, a.start_date AS bob_start, a.billing_email, a.activated_on,
-           CASE WHEN a.customer_id IS NULL THEN 'Not activated'
-                WHEN v.last_event = 'stopped' THEN 'Service stopped'
-                WHEN a.start_date > $as_of THEN 'Scheduled'
-                ELSE 'Active' END AS bob_status
-    FROM customers c
-    LEFT JOIN activations a ON a.customer_id = c.id AND a.activated_on <= $as_of
-    LEFT JOIN service_state($as_of) v ON v.customer_id = c.id
-)"""
+from bob.store import bind, frame
+from bob.store.reports import CUSTOMER_STATUS, PROJECTED
 
 STATUS_COUNTS = f"""
-WITH {CUSTOMER_STATUS}
+WITH {PROJECTED}, {CUSTOMER_STATUS}
 SELECT bob_status, count(*) AS customers FROM customer_status GROUP BY bob_status
 """
 
@@ -94,7 +83,7 @@ ORDER BY open_total DESC, partner_id, part
 """
 
 ACCOUNT_HEAD = f"""
-WITH {CUSTOMER_STATUS}, balances AS (
+WITH {PROJECTED}, {CUSTOMER_STATUS}, balances AS (
     SELECT customer_id,
            sum(balance) FILTER (is_open)::DECIMAL(18, 2) AS open_balance,
            sum(balance) FILTER (is_open AND days_overdue > 0)::DECIMAL(18, 2) AS overdue
@@ -113,8 +102,9 @@ WHERE c.id = $customer_id
 """
 
 
-def status_counts(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
-    rows = con.execute(STATUS_COUNTS, {"as_of": as_of}).fetchall()
+def status_counts(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, int]:
+    """Customers per BoB status; `params`: the projection's (bob.dunning.projection)."""
+    rows = con.execute(STATUS_COUNTS, bind(STATUS_COUNTS, params)).fetchall()
     return {status: int(n) for status, n in rows}
 
 
@@ -137,8 +127,9 @@ def receivables_by_partner(con: duckdb.DuckDBPyConnection, as_of: date,
     return frame(con, RECEIVABLES_BY_PARTNER, {"as_of": as_of, "top": top})
 
 
-def account_head(con: duckdb.DuckDBPyConnection, customer_id: str, as_of: date) -> dict | None:
-    rows = frame(con, ACCOUNT_HEAD, {"as_of": as_of, "customer_id": customer_id})
+def account_head(con: duckdb.DuckDBPyConnection, customer_id: str,
+                 params: dict) -> dict | None:
+    rows = frame(con, ACCOUNT_HEAD, bind(ACCOUNT_HEAD, {**params, "customer_id": customer_id}))
     return rows.to_dict("records")[0] if len(rows) else None
 
 

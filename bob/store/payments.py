@@ -4,6 +4,11 @@ Allocation is interval matching, set-based: per customer, lay the money availabl
 (payments in order) and the amounts open (invoices in order) end to end; each allocation is
 the overlap of one payment's interval with one invoice's interval. One statement serves a
 single payment and a bill run's sweep of every unapplied balance alike.
+
+Each allocation takes effect on the later of the money's and the invoice's `not_before`: a
+new payment's money from its receipt date, a balance applied later from the day it is
+applied; an invoice from its issue date, or from the latest release of its payments (so
+the money taken back and the money given again never overlap in time).
 """
 
 from datetime import date
@@ -24,19 +29,22 @@ WITH p AS (
     FROM fifo_invoices WHERE open > 0
 ), matched AS (
     SELECT p.payment_id, i.invoice_number, p.ord AS p_ord, i.ord AS i_ord,
-           least(p.hi, i.hi) - greatest(p.hi - p.available, i.hi - i.open) AS amount
+           least(p.hi, i.hi) - greatest(p.hi - p.available, i.hi - i.open) AS amount,
+           greatest(p.not_before, i.not_before) AS applied_on
     FROM p JOIN i ON p.customer_id = i.customer_id
     WHERE least(p.hi, i.hi) > greatest(p.hi - p.available, i.hi - i.open)
 )
-SELECT nextval('allocation_seq'), payment_id, invoice_number, amount::DECIMAL(18, 2), $as_of
+SELECT nextval('allocation_seq'), payment_id, invoice_number, amount::DECIMAL(18, 2), applied_on
 FROM matched ORDER BY payment_id, i_ord
 """
 
 # Open invoices: issued, not canceled, with money still owed; every allocation counts.
+# `not_before`: the first day an allocation to it may take effect.
 OPEN_INVOICES = """
 SELECT v.number AS invoice_number, v.customer_id,
        (v.total - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS open,
-       v.due_date, v.issue_date
+       v.due_date, v.issue_date,
+       greatest(v.issue_date, max(a.applied_on) FILTER (a.amount < 0)) AS not_before
 FROM invoices v
 LEFT JOIN allocations a ON a.invoice_number = v.number
 WHERE v.kind = 'invoice'
@@ -75,12 +83,12 @@ def insert_payment(con, customer_id: str, amount, method: str, receipt_date: dat
     ).fetchone()[0]
 
 
-def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None, as_of: date) -> None:
-    """This payment to the named invoices in the order named, else oldest open first."""
+def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None) -> None:
+    """This new payment to the named invoices in the order named, else oldest open first."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE fifo_payments AS "
-        "SELECT id AS payment_id, customer_id, amount AS available, 0 AS ord "
-        "FROM payments WHERE id = ?",
+        "SELECT id AS payment_id, customer_id, amount AS available, 0 AS ord, "
+        "receipt_date AS not_before FROM payments WHERE id = ?",
         [payment_id],
     )
     customer = "AND v.customer_id = (SELECT customer_id FROM payments WHERE id = $payment_id)"
@@ -88,7 +96,7 @@ def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None, as
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE fifo_invoices AS
-            SELECT o.invoice_number, o.customer_id, o.open,
+            SELECT o.invoice_number, o.customer_id, o.open, o.not_before,
                    list_position($named, o.invoice_number) AS ord
             FROM ({OPEN_INVOICES.format(where=customer)}) o
             WHERE list_contains($named, o.invoice_number)
@@ -99,23 +107,24 @@ def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None, as
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE fifo_invoices AS
-            SELECT invoice_number, customer_id, open,
+            SELECT invoice_number, customer_id, open, not_before,
                    row_number() OVER (ORDER BY due_date, invoice_number) AS ord
             FROM ({OPEN_INVOICES.format(where=customer)})
             """,
             {"payment_id": payment_id},
         )
-    con.execute(ALLOCATE, {"as_of": as_of})
+    con.execute(ALLOCATE)
 
 
 def apply_unapplied_balances(con, as_of: date, customers_table: str | None = None) -> int:
-    """Every unapplied payment balance to its customer's open invoices, oldest first."""
+    """Every unapplied payment balance to its customer's open invoices, oldest first,
+    taking effect on `as_of` (the day it is applied) at the earliest."""
     where = (f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})"
              if customers_table else "")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fifo_payments AS
-        SELECT payment_id, customer_id, available,
+        SELECT payment_id, customer_id, available, $as_of::DATE AS not_before,
                row_number() OVER (PARTITION BY customer_id ORDER BY receipt_date, payment_id) AS ord
         FROM ({UNAPPLIED.format(where=where)})
         """,
@@ -124,14 +133,14 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fifo_invoices AS
-        SELECT invoice_number, customer_id, open,
+        SELECT invoice_number, customer_id, open, not_before,
                row_number() OVER (PARTITION BY customer_id ORDER BY due_date, invoice_number) AS ord
         FROM ({OPEN_INVOICES.format(where="")})
         WHERE customer_id IN (SELECT customer_id FROM fifo_payments)
         """
     )
     before = con.execute("SELECT count(*) FROM allocations").fetchone()[0]
-    con.execute(ALLOCATE, {"as_of": as_of})
+    con.execute(ALLOCATE)
     return con.execute("SELECT count(*) FROM allocations").fetchone()[0] - before
 
 

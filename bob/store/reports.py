@@ -2,10 +2,19 @@
 exposure, payments and customers. Each is one set-based query over
 `open_invoices` (bob.store.receivables) or `invoice_state`.
 
-Projection rule (what-if and aging): nothing more is paid and the daily job runs every day
-from the day after its last run (a first run catches up on what it missed), so an open
-invoice stands at the highest schedule step its days overdue reach; the stop step also
-waits until 5 days after the warning, which goes out on day 30 or at that catch-up.
+Projection rule (what-if, aging, timeline, partner view): nothing more is paid, and the
+daily job runs once for every day from `$first_day` on (bob.store.dunning
+FIRST_SIMULATED_DAY: the day after its last run, never before the business date). Before
+that day the ledger shows what the job actually decided. So each schedule step of an open
+invoice is decided on a known day:
+- a step already decided: the day it was decided;
+- a reminder or the warning not decided yet: its own day (due date + days), or the first
+  simulated day if that is later (a catch-up: the highest step reached is sent, the ones it
+  overtook skipped);
+- the stop: the day it was decided, else the first simulated day on which the invoice is
+  35 days overdue and the warning was sent at least 5 days before.
+An invoice stands on `$as_of` at the highest step decided by then; a customer's service is
+stopped on `$as_of` when it was stopped by then or a projected stop falls on or before it.
 """
 
 from datetime import date
@@ -13,33 +22,62 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from bob.store import frame
-from bob.store.dunning import HISTORY, OPEN, SCHEDULE_CTE, WARNED, with_first_day
-from bob.store.overview import CUSTOMER_STATUS
+from bob.store import bind, frame
+from bob.store.dunning import OPEN, SCHEDULE_CTE
 
-# $first_day: the first day the projection assumes a run (bob.store.dunning.with_first_day).
+# CTEs: schedule, open, decided (per open invoice: the highest step decided by $as_of, the
+# warning sent, the stop decided, whenever), projected (+ warned_on, stop_on), staged
+# (+ stage_rank, stage, stopped_by_then) and stopped (customers whose service is stopped on
+# $as_of, with the day it stopped).
 PROJECTED = f"""
-{SCHEDULE_CTE}, {OPEN}, {WARNED},
-projected AS (
-    SELECT *, days_overdue >= $stop_days AND stop_on <= $as_of AS stopped_by_then
+{SCHEDULE_CTE}, {OPEN},
+decided AS (
+    SELECT n.invoice_number,
+           max(s.rank) FILTER (n.decided_on <= $as_of) AS rank_by_then,
+           max(n.decided_on) FILTER (s.action = 'warning' AND n.outcome = 'sent') AS warned_on,
+           max(n.decided_on) FILTER (s.action = 'stop') AS stop_decided_on
+    FROM notices n JOIN schedule s ON s.stage = n.stage
+    WHERE n.invoice_number IN (SELECT invoice_number FROM open)
+    GROUP BY n.invoice_number
+), projected AS (
+    SELECT *, coalesce(stop_decided_on, greatest($first_day::DATE, due_date + $stop_days,
+                                                 warned_on + $stop_after_warning)) AS stop_on
     FROM (
-        -- The warning not sent yet goes out on day 30, or on the first simulated run if that
-        -- is later (a catch-up); the stop follows on day 35, at least 5 days after the warning.
-        SELECT o.*, greatest($first_day::DATE, o.due_date + $stop_days,
-                             coalesce(w.warned_on, greatest(
-                                 o.due_date + ($stop_days - $stop_after_warning),
-                                 $first_day::DATE))
-                             + $stop_after_warning) AS stop_on
-        FROM open o LEFT JOIN warned w ON w.invoice_number = o.invoice_number)
-), ranked AS (
-    -- The steps reached, counted in the schedule list itself (ascending days): no join.
-    SELECT p.*, length(list_filter($schedule, lambda s: s.days <= p.days_overdue
-                                   AND (s.action <> 'stop' OR p.stopped_by_then)))
-                    AS stage_rank
-    FROM projected p
+        SELECT o.*, coalesce(d.rank_by_then, 0) AS rank_by_then, d.stop_decided_on,
+               coalesce(d.warned_on, greatest($first_day::DATE, o.due_date + $warning_days))
+                   AS warned_on
+        FROM open o LEFT JOIN decided d ON d.invoice_number = o.invoice_number)
 ), staged AS (
     SELECT *, CASE WHEN stage_rank > 0 THEN $schedule[stage_rank].stage END AS stage
-    FROM ranked
+    FROM (
+        -- From the first simulated day on, the reminders and warning reached by the days
+        -- overdue are decided (counted in the schedule list itself: ascending days, no join).
+        SELECT p.*, p.stop_on <= $as_of AS stopped_by_then,
+               greatest(p.rank_by_then,
+                        CASE WHEN $first_day::DATE <= $as_of THEN length(list_filter(
+                            $schedule, lambda s: s.days <= p.days_overdue
+                                                 AND s.action <> 'stop')) ELSE 0 END,
+                        CASE WHEN p.stop_on <= $as_of THEN $stop_rank ELSE 0 END) AS stage_rank
+        FROM projected p)
+), stopped AS (
+    SELECT customer_id, min(since) AS since FROM (
+        SELECT customer_id, since FROM service_state($as_of) WHERE last_event = 'stopped'
+        UNION ALL
+        SELECT customer_id, stop_on FROM projected WHERE stop_on <= $as_of)
+    GROUP BY customer_id
+)"""
+
+# CTE customer_status (after PROJECTED): each customer's BoB status on $as_of.
+CUSTOMER_STATUS = """
+customer_status AS (
+    SELECT c.id AS customer_id, a.start_date AS bob_start, a.billing_email, a.activated_on,
+           CASE WHEN a.customer_id IS NULL THEN 'Not activated'
+                WHEN x.customer_id IS NOT NULL THEN 'Service stopped'
+                WHEN a.start_date > $as_of THEN 'Scheduled'
+                ELSE 'Active' END AS bob_status
+    FROM customers c
+    LEFT JOIN activations a ON a.customer_id = c.id AND a.activated_on <= $as_of
+    LEFT JOIN stopped x ON x.customer_id = c.id
 )"""
 
 AGING = f"""
@@ -55,13 +93,7 @@ FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
 """
 
 WHATIF = f"""
-WITH {PROJECTED}, stopped AS (
-    -- Stopped already, or by the projected runs by then (nothing more is paid). Only read
-    -- through IN, so repeats need no removing.
-    SELECT customer_id FROM service_state($as_of) WHERE last_event = 'stopped'
-    UNION ALL
-    SELECT customer_id FROM projected WHERE stopped_by_then
-)
+WITH {PROJECTED}
 SELECT c.partner_id, p.name AS partner_name, t.customer_id, c.name AS customer_name,
        t.invoice_number, t.due_date, t.days_overdue, t.balance,
        coalesce(t.stage, 'none') AS stage, t.stage_rank, t.stop_on AS service_stops_on,
@@ -72,29 +104,55 @@ WHERE t.days_overdue > 0
 ORDER BY c.partner_id, t.customer_id, t.invoice_number
 """
 
+# Every step of every open invoice not decided yet, on the day the projected runs decide it,
+# sent or skipped (a catch-up sends the highest step it reaches), and the notices actually
+# sent after $as_of (a past date's timeline is what happened next).
+STEPS = """
+pending AS (
+    SELECT t.invoice_number, t.customer_id, t.due_date, t.balance, s.stage, s.rank, s.action,
+           greatest($first_day::DATE, t.due_date + s.days) AS on_date
+    FROM staged t JOIN schedule s ON s.action <> 'stop'
+    WHERE NOT EXISTS (SELECT 1 FROM notices n
+                      WHERE n.invoice_number = t.invoice_number AND n.stage = s.stage)
+), steps AS (
+    SELECT p.*, p.on_date - p.due_date AS days_overdue,
+           CASE WHEN p.rank = max(p.rank) OVER (PARTITION BY p.invoice_number, p.on_date)
+                THEN 'sent' ELSE 'skipped' END AS outcome,
+           CASE WHEN p.action = 'warning' THEN p.on_date + $stop_after_warning
+                ELSE p.due_date + $stop_days END AS stop_date
+    FROM pending p
+    UNION ALL
+    SELECT t.invoice_number, t.customer_id, t.due_date, t.balance, s.stage, s.rank, s.action,
+           t.stop_on, t.stop_on - t.due_date, 'sent', t.stop_on
+    FROM staged t JOIN schedule s ON s.action = 'stop'
+    WHERE t.stop_decided_on IS NULL
+)"""
+
 TIMELINE = f"""
-WITH {PROJECTED}, {HISTORY}, steps AS (
-    SELECT CASE WHEN s.action = 'stop' THEN p.stop_on ELSE p.due_date + s.days END AS on_date,
-           s.stage, s.action, s.rank, p.balance
-    FROM projected p JOIN schedule s ON NOT EXISTS (
-        SELECT 1 FROM history h WHERE h.invoice_number = p.invoice_number AND h.stage = s.stage)
+WITH {PROJECTED}, {STEPS}, sent AS (
+    SELECT on_date, stage, action, rank, balance FROM steps WHERE outcome = 'sent'
+    UNION ALL
+    SELECT n.decided_on, n.stage, s.action, s.rank, t.balance
+    FROM notices n JOIN staged t ON t.invoice_number = n.invoice_number
+    JOIN schedule s ON s.stage = n.stage
+    WHERE n.outcome = 'sent' AND n.decided_on > $as_of
 )
 SELECT on_date, stage, action, count(*) AS notices, sum(balance)::DECIMAL(18, 2) AS amount
-FROM steps WHERE on_date > $as_of AND on_date <= $as_of::DATE + $horizon
+FROM sent WHERE on_date > $as_of AND on_date <= $as_of::DATE + $horizon
 GROUP BY ALL ORDER BY on_date, min(rank)
 """
 
 
 def aging(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
-    return frame(con, AGING, with_first_day(con, params))
+    return frame(con, AGING, bind(AGING, params))
 
 
 def whatif(con: duckdb.DuckDBPyConnection, params: dict) -> pd.DataFrame:
-    return frame(con, WHATIF, with_first_day(con, params))
+    return frame(con, WHATIF, bind(WHATIF, params))
 
 
 def timeline(con: duckdb.DuckDBPyConnection, params: dict, horizon: int) -> pd.DataFrame:
-    return frame(con, TIMELINE, {**with_first_day(con, params), "horizon": horizon})
+    return frame(con, TIMELINE, bind(TIMELINE, {**params, "horizon": horizon}))
 
 
 def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | None = None,
@@ -122,13 +180,13 @@ def payments(con: duckdb.DuckDBPyConnection, as_of: date, customer_id: str | Non
     )
 
 
-def customers(con: duckdb.DuckDBPyConnection, as_of: date, search: str | None = None,
+def customers(con: duckdb.DuckDBPyConnection, params: dict, search: str | None = None,
               partner_id: str | None = None, bob_status: str | None = None,
               limit: int | None = None) -> pd.DataFrame:
-    """Customers with their partner, BoB status as of a date and open / overdue balances."""
-    return frame(con,
-        f"""
-        WITH balances AS (
+    """Customers with their partner, BoB status as of a date and open / overdue balances;
+    `params`: the projection's (bob.dunning.projection)."""
+    sql = f"""
+        WITH {PROJECTED}, balances AS (
             SELECT customer_id, sum(balance)::DECIMAL(18, 2) AS open_balance,
                    sum(balance) FILTER (days_overdue > 0)::DECIMAL(18, 2) AS overdue
             FROM open_invoices($as_of) GROUP BY customer_id
@@ -148,7 +206,7 @@ def customers(con: duckdb.DuckDBPyConnection, as_of: date, search: str | None = 
           AND ($bob_status IS NULL OR bob_status = $bob_status)
         ORDER BY customer_name, customer_id
         {"LIMIT $limit" if limit else ""}
-        """,
-        {"as_of": as_of, "search": search or None, "partner_id": partner_id,
-         "bob_status": bob_status, **({"limit": limit} if limit else {})},
-    )
+        """
+    return frame(con, sql, bind(sql, {**params, "search": search or None,
+                                      "partner_id": partner_id, "bob_status": bob_status,
+                                      "limit": limit}))

@@ -2,8 +2,8 @@
 sorted and counted, the payment ledger filtered, the what-if overdue report summarised by
 stage and partner, and the partner view.
 
-Each what-if query reads temp tables filled once per unit of work (`whatif_rows` from
-reports.WHATIF, `decisions` from dunning.DECIDE), so the projection runs once, not per table.
+Each what-if query reads the temp tables `fill_whatif` fills once per read (`whatif_rows`,
+`decisions`, `stopping`), so the projection runs once, not per table.
 """
 
 from datetime import date
@@ -11,8 +11,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from bob.store import dunning as dunning_sql
-from bob.store import frame
+from bob.store import bind, frame
 from bob.store import reports as reports_sql
 from bob.store.invoices import LEDGER_COLUMNS, LEDGER_JOINS, ledger_where
 
@@ -125,38 +124,49 @@ def partners(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 # --- what-if ------------------------------------------------------------------------------
 
-# What the run on $as_of decides when the job has run every day since the first simulated
-# day: the steps that fall on that very day, and the stops the projection puts on it.
-DAILY_DECISIONS = f"""
+# What the run on $as_of decides: from the first simulated day on, the projected steps that
+# fall on that day; before it, what the job actually decided that day.
+DECISIONS = f"""
 CREATE OR REPLACE TEMP TABLE decisions AS
-WITH {reports_sql.PROJECTED}, {dunning_sql.HISTORY}
-SELECT t.invoice_number, t.customer_id, t.due_date, t.balance, t.days_overdue, s.stage,
-       s.rank, s.action, 'sent' AS outcome,
-       CASE WHEN s.action = 'warning' THEN $as_of::DATE + $stop_after_warning
-            WHEN s.action = 'stop' THEN $as_of::DATE
-            ELSE t.due_date + $stop_days END AS stop_date
-FROM staged t JOIN schedule s
-    ON CASE WHEN s.action = 'stop' THEN t.stop_on = $as_of
-            ELSE t.due_date + s.days = $as_of END
-WHERE NOT EXISTS (SELECT 1 FROM history h
-                  WHERE h.invoice_number = t.invoice_number AND h.stage = s.stage)
+WITH {reports_sql.PROJECTED}, {reports_sql.STEPS}
+SELECT invoice_number, customer_id, due_date, balance, days_overdue, stage, rank, action,
+       outcome, stop_date
+FROM steps WHERE $first_day::DATE <= $as_of AND on_date = $as_of
+UNION ALL
+SELECT n.invoice_number, v.customer_id, v.due_date, coalesce(o.balance, 0), n.days_overdue,
+       n.stage, s.rank, s.action, n.outcome, n.stop_date
+FROM notices n JOIN schedule s ON s.stage = n.stage
+JOIN invoices v ON v.number = n.invoice_number
+LEFT JOIN open o ON o.invoice_number = n.invoice_number
+WHERE $as_of < $first_day::DATE AND n.decided_on = $as_of
+"""
+
+# The customers whose service the run on $as_of stops: a stop decided that day for a
+# customer whose service was not stopped before (the job's own rule), or, before the first
+# simulated day, the stops recorded that day.
+STOPPING = f"""
+CREATE OR REPLACE TEMP TABLE stopping AS
+WITH {reports_sql.PROJECTED}
+SELECT d.customer_id, min(d.invoice_number) AS invoice_number
+FROM decisions d
+WHERE $first_day::DATE <= $as_of AND d.action = 'stop' AND d.customer_id NOT IN (
+    SELECT customer_id FROM stopped WHERE since < $as_of)
+GROUP BY d.customer_id
+UNION ALL
+SELECT customer_id, min(invoice_number) FROM service_events
+WHERE $as_of < $first_day::DATE AND event = 'stopped' AND on_date = $as_of
+GROUP BY customer_id
 """
 
 
-def fill_whatif(con: duckdb.DuckDBPyConnection, whatif_params: dict,
-                decide_params: dict) -> date:
-    """Temp tables `whatif_rows` (every overdue invoice, projected) and `decisions` (what the
-    dunning run on the date decides: the real rule with its catch-up when that run is the
-    first to simulate, else the day's own steps of daily runs). Returns the first simulated
-    day: the projection assumes the job runs every day from then on."""
-    whatif_params = dunning_sql.with_first_day(con, whatif_params)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}", whatif_params)
-    as_of, first_day = decide_params["as_of"], whatif_params["first_day"]
-    if first_day < as_of:
-        con.execute(DAILY_DECISIONS, {**decide_params, "first_day": first_day})
-    else:
-        con.execute(dunning_sql.DECIDE, decide_params)
-    return first_day
+def fill_whatif(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """Temp tables `whatif_rows` (every overdue invoice, projected), `decisions` (what the
+    dunning run on the date decides) and `stopping` (the services that run stops), for the
+    projection parameters `params` (bob.dunning.DunningPolicy.projection)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}",
+                bind(reports_sql.WHATIF, params))
+    con.execute(DECISIONS, bind(DECISIONS, params))
+    con.execute(STOPPING, bind(STOPPING, params))
 
 
 def whatif_totals(con: duckdb.DuckDBPyConnection) -> dict:
@@ -173,8 +183,7 @@ def whatif_totals(con: duckdb.DuckDBPyConnection) -> dict:
                (SELECT count(DISTINCT customer_id) FILTER (service_stopped) FROM whatif_rows)
                    AS services_stopped,
                (SELECT count(*) FILTER (outcome = 'sent') FROM decisions) AS notices_due,
-               (SELECT count(DISTINCT customer_id) FILTER (action = 'stop') FROM decisions)
-                   AS services_stopping
+               (SELECT count(*) FROM stopping) AS services_stopping
         """).to_dict("records")[0]
 
 
@@ -201,7 +210,8 @@ def whatif_by_partner(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             FROM whatif_rows GROUP BY partner_id
         ), run AS (
             SELECT c.partner_id, count(*) FILTER (d.outcome = 'sent') AS notices_due,
-                   count(DISTINCT d.customer_id) FILTER (d.action = 'stop') AS services_stopping
+                   (SELECT count(*) FROM stopping x JOIN customers y ON y.id = x.customer_id
+                    WHERE y.partner_id = c.partner_id) AS services_stopping
             FROM decisions d JOIN customers c ON c.id = d.customer_id GROUP BY c.partner_id
         )
         SELECT o.*, coalesce(r.notices_due, 0) AS notices_due,
@@ -223,16 +233,16 @@ def whatif_notices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def whatif_stopping(con: duckdb.DuckDBPyConnection, limit: int) -> pd.DataFrame:
-    """Customers whose service the run on the date stops."""
+    """Customers whose service the run on the date stops, with what they have overdue."""
     return frame(con,
         """
-        SELECT d.customer_id, c.name AS customer_name, c.partner_id, p.name AS partner_name,
-               min(d.invoice_number) AS invoice_number, sum(d.balance)::DECIMAL(18, 2) AS balance,
-               max(d.days_overdue) AS days_overdue
-        FROM decisions d JOIN customers c ON c.id = d.customer_id
+        SELECT x.customer_id, c.name AS customer_name, c.partner_id, p.name AS partner_name,
+               x.invoice_number, coalesce(sum(w.balance), 0)::DECIMAL(18, 2) AS balance,
+               max(w.days_overdue) AS days_overdue
+        FROM stopping x JOIN customers c ON c.id = x.customer_id
         JOIN partners p ON p.id = c.partner_id
-        WHERE d.action = 'stop'
-        GROUP BY ALL ORDER BY c.partner_id, d.customer_id LIMIT $limit
+        LEFT JOIN whatif_rows w ON w.customer_id = x.customer_id
+        GROUP BY ALL ORDER BY c.partner_id, x.customer_id LIMIT $limit
         """,
         {"limit": limit})
 
@@ -254,8 +264,7 @@ def partner_customers(con: duckdb.DuckDBPyConnection, params: dict, partner_id: 
                       limit: int) -> pd.DataFrame:
     """A partner's customers with open invoices: each one's furthest stage and the day its
     service would stop if nothing more is paid (or the day it stopped)."""
-    return frame(con,
-        f"""
+    sql = f"""
         WITH {reports_sql.PROJECTED}
         SELECT t.customer_id, c.name AS customer_name,
                count(*) AS open_invoices,
@@ -265,17 +274,17 @@ def partner_customers(con: duckdb.DuckDBPyConnection, params: dict, partner_id: 
                max(t.days_overdue) AS days_overdue,
                coalesce(max_by(t.stage, t.stage_rank), 'none') AS stage,
                max(t.stage_rank) AS stage_rank,
-               min(t.stop_on) AS service_stops_on,
-               coalesce(any_value(v.last_event) = 'stopped', false) AS service_stopped,
-               any_value(v.since) FILTER (v.last_event = 'stopped') AS stopped_since
+               coalesce(any_value(x.since), min(t.stop_on)) AS service_stops_on,
+               any_value(x.since) IS NOT NULL AS service_stopped,
+               any_value(x.since) AS stopped_since
         FROM staged t JOIN customers c ON c.id = t.customer_id
-        LEFT JOIN service_state($as_of) v ON v.customer_id = t.customer_id
+        LEFT JOIN stopped x ON x.customer_id = t.customer_id
         WHERE c.partner_id = $partner_id
         GROUP BY t.customer_id, c.name
         ORDER BY stage_rank DESC, service_stops_on, t.customer_id
         LIMIT $limit
-        """,
-        {**dunning_sql.with_first_day(con, params), "partner_id": partner_id, "limit": limit})
+        """
+    return frame(con, sql, bind(sql, {**params, "partner_id": partner_id, "limit": limit}))
 
 
 # --- outbox ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.conftest import (
     BERLINER,
     BOB_START,
     DECEMBER,
+    change,
 )
 
 ACTIVATION_TABLES = ("activations", "bob_subscriptions", "audit_log")
@@ -43,7 +44,7 @@ def test_a_refused_second_activation_keeps_the_first(scenario):
     scenario.activate(ACME)
     with pytest.raises(BobError):
         scenario.activate(ACME, start=date(2027, 1, 1), email="other@acme.example")
-    profile = bob.customer_profile(scenario.db, ACME, as_of=ACTIVATED_ON)
+    profile = bob.customer_profile(scenario.db, ACME, as_of=ACTIVATED_ON, today=ACTIVATED_ON)
     assert (profile["bob_start"], profile["billing_email"]) == (BOB_START, "billing@acme.example")
 
 
@@ -63,7 +64,7 @@ def test_an_invalid_billing_email_is_refused_and_nothing_written(scenario):
 
 def test_bob_information_shows_the_start_date_and_billing_email(scenario):
     scenario.activate(ACME)
-    profile = bob.customer_profile(scenario.db, ACME, as_of=DECEMBER)
+    profile = bob.customer_profile(scenario.db, ACME, as_of=DECEMBER, today=DECEMBER)
     assert (profile["bob_status"], profile["bob_start"], profile["billing_email"]) == (
         "Active", BOB_START, "billing@acme.example")
 
@@ -111,14 +112,15 @@ def test_an_activation_that_fails_halfway_leaves_nothing_behind(scenario, monkey
 
 def test_the_billing_email_can_be_edited(scenario):
     scenario.activate(ACME)
-    bob.set_billing_email(scenario.db, ACME, "finance@acme.example")
-    profile = bob.customer_profile(scenario.db, ACME, as_of=DECEMBER)
+    change(scenario.db, bob.set_billing_email, ACME, "finance@acme.example", today=DECEMBER)
+    profile = bob.customer_profile(scenario.db, ACME, as_of=DECEMBER, today=DECEMBER)
     assert profile["billing_email"] == "finance@acme.example"
 
 
 def test_a_billing_email_edit_is_audited_with_the_old_and_new_address(scenario):
     scenario.activate(ACME)
-    bob.set_billing_email(scenario.db, ACME, "finance@acme.example", actor="alice")
+    change(scenario.db, bob.set_billing_email, ACME, "finance@acme.example", actor="alice",
+           today=DECEMBER)
     audit = scenario.rows("SELECT actor, action, entity, details FROM audit_log "
                           "WHERE action = 'set-email'")
     assert audit == [{"actor": "alice", "action": "set-email", "entity": f"customer:{ACME}",
@@ -129,14 +131,14 @@ def test_an_invalid_billing_email_edit_is_refused_and_nothing_written(scenario):
     scenario.activate(ACME)
     before = scenario.counts(ACTIVATION_TABLES)
     with pytest.raises(BobError, match="not a valid address"):
-        bob.set_billing_email(scenario.db, ACME, "finance@")
+        change(scenario.db, bob.set_billing_email, ACME, "finance@", today=DECEMBER)
     assert scenario.counts(ACTIVATION_TABLES) == before
     assert scenario.value("SELECT billing_email FROM activations") == "billing@acme.example"
 
 
 def test_invoices_issued_after_an_email_edit_go_to_the_new_address(scenario):
     scenario.activate(ACME)
-    bob.set_billing_email(scenario.db, ACME, "finance@acme.example")
+    change(scenario.db, bob.set_billing_email, ACME, "finance@acme.example", today=DECEMBER)
     scenario.bill(DECEMBER)
     assert [row["recipient"] for row in scenario.outbox("invoice_issued")] == [
         "finance@acme.example"]

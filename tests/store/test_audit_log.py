@@ -7,57 +7,58 @@ import pytest
 
 import bob
 from bob.config import configure
-from tests.conftest import ACME, ACME_STORAGE, ACTIVATED_ON, BOB_START, DECEMBER
+from tests.conftest import ACME, ACME_STORAGE, ACTIVATED_ON, BOB_START, DECEMBER, change
 
 ACTOR = "alice@vendor.example"
 
 
 def _import(scenario):
-    bob.import_accounts(scenario.db, {"customers": [
+    change(scenario.db, bob.import_accounts, {"customers": [
         {"id": "C-NEW", "partner_id": "P-NORTHWIND", "name": "New Co", "state": "CA"}]},
-        actor=ACTOR)
+        actor=ACTOR, today=ACTIVATED_ON)
 
 
 def _activate(scenario):
     request = bob.ActivationRequest(ACME, BOB_START, "billing@acme.example", (
         bob.SubscriptionChange(ACME_STORAGE, date(2026, 12, 17), Decimal("25.00")),))
-    bob.activate(scenario.db, request, as_of=ACTIVATED_ON, actor=ACTOR)
+    change(scenario.db, bob.activate, request, today=ACTIVATED_ON, actor=ACTOR)
 
 
 def _set_email(scenario):
     scenario.activate(ACME)
-    bob.set_billing_email(scenario.db, ACME, "finance@acme.example", actor=ACTOR)
+    change(scenario.db, bob.set_billing_email, ACME, "finance@acme.example", actor=ACTOR,
+           today=ACTIVATED_ON)
 
 
 def _bill_run(scenario):
     scenario.activate(ACME)
-    bob.bill_run(scenario.db, DECEMBER, as_of=DECEMBER, actor=ACTOR)
+    change(scenario.db, bob.bill_run, DECEMBER, today=DECEMBER, actor=ACTOR)
 
 
 def _pay(scenario):
     scenario.activate_and_bill(ACME)
     request = bob.PaymentRequest(ACME, Decimal("10.00"), "wire", date(2026, 12, 3))
-    bob.record_payment(scenario.db, request, as_of=date(2026, 12, 3), actor=ACTOR)
+    change(scenario.db, bob.record_payment, request, today=date(2026, 12, 3), actor=ACTOR)
 
 
 def _cancel(scenario):
     number = scenario.activate_and_bill(ACME)
-    bob.cancel(scenario.db, number, as_of=date(2026, 12, 3), actor=ACTOR)
+    change(scenario.db, bob.cancel, number, today=date(2026, 12, 3), actor=ACTOR)
 
 
 def _release(scenario):
     number = scenario.activate_and_bill(ACME)
     scenario.pay("10.00", on=date(2026, 12, 3))
-    bob.release_payments(scenario.db, number, as_of=date(2026, 12, 4), actor=ACTOR)
+    change(scenario.db, bob.release_payments, number, today=date(2026, 12, 4), actor=ACTOR)
 
 
 def _dunning(scenario):
     scenario.activate_and_bill(ACME)
-    bob.run_dunning(scenario.db, as_of=date(2027, 1, 5), actor=ACTOR)
+    change(scenario.db, bob.run_dunning, today=date(2027, 1, 5), actor=ACTOR)
 
 
 def _configure(scenario):
-    configure(scenario.db, payment_terms_days=14, actor=ACTOR)
+    change(scenario.db, configure, payment_terms_days=14, today=ACTIVATED_ON, actor=ACTOR)
 
 
 CHANGES = {"import": _import, "activate": _activate, "set-email": _set_email,
@@ -77,6 +78,6 @@ def test_every_change_leaves_an_audit_row_naming_who_did_it(scenario, action):
 def test_a_refused_change_leaves_no_audit_row(scenario):
     before = scenario.counts(("audit_log",))
     with pytest.raises(bob.BobError):
-        bob.activate(scenario.db, bob.ActivationRequest(
-            "C-BERLINER", BOB_START, "x@berliner.example"), as_of=ACTIVATED_ON, actor=ACTOR)
+        change(scenario.db, bob.activate, bob.ActivationRequest(
+            "C-BERLINER", BOB_START, "x@berliner.example"), today=ACTIVATED_ON, actor=ACTOR)
     assert scenario.counts(("audit_log",)) == before

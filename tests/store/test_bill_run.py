@@ -9,7 +9,16 @@ import pytest
 import bob
 from bob.config import configure
 from bob.errors import BobError
-from tests.conftest import ACME, ACME_SEATS, ACME_STORAGE, ACTIVATED_ON, DECEMBER, GLOBEX
+from tests.conftest import (
+    ACME,
+    ACME_SEATS,
+    ACME_STORAGE,
+    ACTIVATED_ON,
+    DECEMBER,
+    GLOBEX,
+    change,
+    preview,
+)
 
 JANUARY = date(2027, 1, 1)
 
@@ -119,7 +128,8 @@ def test_invoice_numbers_are_gapless_across_bill_runs_and_cancellations(scenario
     scenario.activate(ACME)
     scenario.activate(GLOBEX)
     scenario.bill(DECEMBER)
-    bob.cancel(scenario.db, scenario.invoice_number(ACME, DECEMBER), as_of=date(2026, 12, 2))
+    change(scenario.db, bob.cancel, scenario.invoice_number(ACME, DECEMBER),
+           today=date(2026, 12, 2))
     scenario.bill(DECEMBER)
     scenario.bill(JANUARY)
     numbers = [row["number"] for row in scenario.rows("SELECT number FROM invoices ORDER BY 1")]
@@ -154,7 +164,7 @@ def test_the_due_date_is_the_issue_date_plus_30_days_by_default(scenario):
 
 
 def test_the_due_date_follows_the_configured_payment_terms(scenario):
-    configure(scenario.db, payment_terms_days=14)
+    change(scenario.db, configure, payment_terms_days=14, today=ACTIVATED_ON)
     number = scenario.activate_and_bill(ACME)
     assert scenario.invoice(number, DECEMBER)["due_date"] == date(2026, 12, 15)
 
@@ -169,17 +179,17 @@ def test_issuing_an_invoice_sends_it_to_the_billing_email(scenario):
 def test_the_confirm_preview_is_the_invoice_the_bill_run_issues(scenario):
     request = bob.ActivationRequest(ACME, DECEMBER, "billing@acme.example",
                                     _storage_from(date(2026, 12, 17)))
-    preview = bob.preview_first_invoice(scenario.db, request, as_of=ACTIVATED_ON)
-    bob.activate(scenario.db, request, as_of=ACTIVATED_ON)
+    previewed = preview(scenario.db, bob.preview_first_invoice, request, today=ACTIVATED_ON)
+    change(scenario.db, bob.activate, request, today=ACTIVATED_ON)
     scenario.bill(DECEMBER)
     issued = bob.invoice_detail(scenario.db, 1, as_of=DECEMBER)
     keys = ("number", "amount", "tax", "total", "due_date")
-    assert [preview["invoice"][key] for key in keys] == [issued["invoice"][key] for key in keys]
-    assert preview["lines"].equals(issued["lines"])
+    assert [previewed["invoice"][key] for key in keys] == [issued["invoice"][key] for key in keys]
+    assert previewed["lines"].equals(issued["lines"])
 
 
 def test_the_confirm_preview_writes_nothing(scenario):
     before = scenario.counts()
-    bob.preview_first_invoice(scenario.db, bob.ActivationRequest(
-        ACME, DECEMBER, "billing@acme.example"), as_of=ACTIVATED_ON)
+    preview(scenario.db, bob.preview_first_invoice, bob.ActivationRequest(
+        ACME, DECEMBER, "billing@acme.example"), today=ACTIVATED_ON)
     assert scenario.counts() == before

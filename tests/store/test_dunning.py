@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 import bob
-from tests.conftest import ACME, DECEMBER, GLOBEX
+from tests.conftest import ACME, DECEMBER, GLOBEX, change
 
 DUE = date(2026, 12, 31)  # the December invoice's due date
 
@@ -44,7 +44,7 @@ def test_each_notice_goes_to_the_billing_email_and_the_partner_email(scenario,
 
 
 def test_notices_follow_an_edited_billing_email(scenario, december_invoice):
-    bob.set_billing_email(scenario.db, ACME, "finance@acme.example")
+    change(scenario.db, bob.set_billing_email, ACME, "finance@acme.example", today=DECEMBER)
     scenario.dun(day(5))
     assert [row["recipient"] for row in scenario.outbox("reminder")] == [
         "finance@acme.example", "ops@northwind.example"]
@@ -86,7 +86,7 @@ def test_the_service_is_stopped_on_day_35(scenario, december_invoice):
 def test_a_stopped_service_shows_on_the_customer(scenario, december_invoice):
     scenario.dun(day(30))
     scenario.dun(day(35))
-    assert bob.customer_profile(scenario.db, ACME, as_of=day(35))["bob_status"] == (
+    assert bob.customer_profile(scenario.db, ACME, as_of=day(35), today=day(35))["bob_status"] == (
         "Service stopped")
 
 

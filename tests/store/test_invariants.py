@@ -14,7 +14,7 @@ import bob
 from bob import store
 from bob.months import first_of_next_month
 from bob.store import reports as reports_sql
-from tests.conftest import ACME, DECEMBER, GLOBEX, Scenario, with_accounts
+from tests.conftest import ACME, DECEMBER, GLOBEX, Scenario, change, with_accounts
 
 CUSTOMERS = (ACME, GLOBEX)  # the bill run numbers each month's invoices in this order
 
@@ -83,7 +83,7 @@ class Finance:
     def release(self, customer: str, index: int) -> None:
         number = self.invoice(customer, index)
         if number is not None:
-            bob.release_payments(self.scenario.db, number, as_of=self.today)
+            change(self.scenario.db, bob.release_payments, number, today=self.today)
 
     def dun(self) -> None:
         self.scenario.dun(self.today)

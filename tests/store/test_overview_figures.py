@@ -46,7 +46,7 @@ def ledger(db, sql: str, as_of: date) -> list[dict]:
 
 @pytest.mark.parametrize("as_of", DATES, ids=str)
 def test_money_figures_equal_the_full_ledger_on_every_date(demo, as_of):
-    board = overview.dashboard(demo, as_of=as_of)
+    board = overview.dashboard(demo, as_of=as_of, today=AS_OF)
     months = {row["billing_month"]: row for row in ledger(demo, LEDGER, as_of)}
 
     assert board.billed == months.get(board.month, {}).get("billed", 0)

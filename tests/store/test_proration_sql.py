@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import bob
 from bob.money import prorate, to_cents
 from bob.months import days_in_month
-from tests.conftest import Scenario, with_accounts
+from tests.conftest import Scenario, preview, with_accounts
 
 # Every month length: 28, 29 (2028 is a leap year), 30 and 31 days.
 MONTHS = [date(2027, m, 1) for m in range(1, 13)] + [date(2028, 2, 1)]
@@ -44,7 +44,8 @@ def _first_invoice(scenario: Scenario, customer: str, month: date, subscriptions
     changes = tuple(bob.SubscriptionChange(sub, start, price) for sub, start, (_, price, _)
                     in zip(ids, starts, subscriptions, strict=True))
     request = bob.ActivationRequest(customer, month, "billing@example.com", changes)
-    detail = bob.preview_first_invoice(scenario.db, request, as_of=month - timedelta(days=1))
+    detail = preview(scenario.db, bob.preview_first_invoice, request,
+                     today=month - timedelta(days=1))
     return detail, starts
 
 

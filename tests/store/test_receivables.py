@@ -6,6 +6,7 @@ from datetime import date
 
 import bob
 from bob import store
+from tests.conftest import change
 
 
 def closed_on(scenario, number: int) -> date | None:
@@ -50,7 +51,7 @@ def test_a_payment_received_earlier_but_recorded_later_counts_from_its_receipt_d
 
 def test_releasing_its_payments_reopens_it_from_the_release_day(scenario, december_invoice):
     scenario.pay("64.35", on=date(2026, 12, 10))
-    bob.release_payments(scenario.db, december_invoice, as_of=date(2026, 12, 15))
+    change(scenario.db, bob.release_payments, december_invoice, today=date(2026, 12, 15))
     assert closed_on(scenario, december_invoice) is None
     assert open_balance(scenario, december_invoice, date(2026, 12, 12)) is None
     assert str(open_balance(scenario, december_invoice, date(2026, 12, 15))) == "64.35"

@@ -22,9 +22,13 @@ from datetime import date, timedelta
 import bob
 
 db = sys.argv[1]
-bob.bill_run(db, date(2027, 1, 1), as_of=date(2027, 1, 1), actor="cron")
+def change(use_case, *args, today):
+    with bob.unit_of_work(db, actor="cron", today=today) as uow:
+        use_case(uow, *args)
+        uow.commit()
+change(bob.bill_run, date(2027, 1, 1), today=date(2027, 1, 1))
 for n in range({DAYS}):
-    bob.run_dunning(db, as_of=date(2027, 1, 1) + timedelta(days=n), actor="cron")
+    change(bob.run_dunning, today=date(2027, 1, 1) + timedelta(days=n))
     print("ran", n, flush=True)
 """
 
@@ -42,7 +46,8 @@ def test_the_app_reads_while_the_cron_job_writes_and_every_write_lands(prebuilt)
     try:
         for _ in writer.stdout:  # one app read per cron run, racing the cron job's next run
             read_rows.append(len(bob.ledger(scenario.db, as_of=date(2027, 1, 20))))
-            read_rows.append(len(bob.aging(scenario.db, as_of=date(2027, 1, 20))))
+            read_rows.append(len(bob.aging(scenario.db, as_of=date(2027, 1, 20),
+                                           today=date(2027, 1, 20))))
     finally:
         _, errors = writer.communicate(timeout=120)
 

@@ -29,11 +29,22 @@ def test_nothing_in_bob_imports_streamlit():
     assert offenders == []
 
 
-def test_only_the_command_line_asks_for_todays_date():
-    offenders = []
-    for name, tree in _modules().items():
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("today", "now")):
-                offenders.append(f"{name}:{node.lineno}")
-    assert [spot for spot in offenders if not spot.startswith("bob/cli.py:")] == []
+def _calls(tree: ast.Module, names: tuple[str, ...]) -> list[int]:
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        getattr(node.func, "attr", None) in names or getattr(node.func, "id", None) in names)]
+
+
+def test_only_the_clock_asks_for_todays_date():
+    offenders = [f"{name}:{line}" for name, tree in _modules().items()
+                 for line in _calls(tree, ("today", "now"))]
+    assert [spot for spot in offenders if not spot.startswith("bob/clock.py:")] == []
+
+
+def test_the_business_date_is_read_only_where_a_command_or_a_page_starts():
+    readers = {name for name, tree in _modules().items() if _calls(tree, ("business_date",))}
+    assert readers == {"bob/cli.py"}
+    app = PACKAGE.parent / "pages" / "common.py"
+    tree = ast.parse(app.read_text())
+    starts = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+              and _calls(node, ("business_date",))]
+    assert starts == ["start_rerun", "today"]
