@@ -231,8 +231,8 @@ def build_demo(db, *, customers: int = 300, seed: int = 7, as_of: date,
                progress: Callable[[float, str], None] | None = None) -> dict:
     """Fill an empty store with a year of realistic history up to `as_of`; returns counts."""
     if not MIN_CUSTOMERS <= customers <= MAX_CUSTOMERS:
-        raise BobError(f"A demo has {MIN_CUSTOMERS} to {MAX_CUSTOMERS:,} customers, "
-                       f"not {customers:,}.")
+        raise BobError(f"A demo needs at least {MIN_CUSTOMERS} customers and at most "
+                       f"{MAX_CUSTOMERS:,}, not {customers:,}.")
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
     summary = store.write(db, lambda con: _build(con, customers, seed, as_of, report),
