@@ -42,12 +42,13 @@ def earliest_start(as_of: date) -> date:
     return first_of_next_month(as_of)
 
 
-def normalized_email(email: str) -> str:
-    """The address as stored, or a BobError naming what is wrong with it."""
+def normalized_email(email: str, *, what: str = "The billing email") -> str:
+    """The address as stored, or a BobError naming what is wrong with it (`what` names the
+    address: the billing email, a partner's email in an import)."""
     try:
         return validate_email(str(email).strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:
-        raise BobError(f"The billing email {email!r} is not a valid address: {error}") from None
+        raise BobError(f"{what} {email!r} is not a valid address: {error}") from None
 
 
 def check_start(start: date, as_of: date) -> None:

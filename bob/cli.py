@@ -9,10 +9,13 @@ import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import pandas as pd
 
 import bob
@@ -23,6 +26,7 @@ from bob.months import long_date, parse_date, parse_month
 from bob.unit_of_work import unit_of_work
 
 REPORTS = ("aging", "whatif", "invoices", "payments", "notices")
+T = TypeVar("T")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,8 +34,36 @@ class _Parser(argparse.ArgumentParser):
         raise BobError(f"{self.prog}: {message}")
 
 
-def _date(text: str) -> date:
-    return parse_date(text)
+def _argument(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse `type=` that lets argparse name the argument in a refusal."""
+    def parse_argument(text: str) -> T:
+        try:
+            return parse(text)
+        except BobError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return parse_argument
+
+
+def _whole(minimum: int) -> Callable[[str], int]:
+    """A whole number of at least `minimum` written in digits, small enough for the store."""
+    def whole(text: str) -> int:
+        written = text.strip()
+        if not written.isascii() or not written.isdigit() or len(written) > 18:
+            raise argparse.ArgumentTypeError(f"must be a whole number such as {max(minimum, 1)},"
+                                             f" not {text!r}")
+        if int(written) < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {text}")
+        return int(written)
+    return whole
+
+
+def _store_path(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a store file, not ''")
+    return text
+
+
+_date = _argument(parse_date)
 
 
 def _subscription_change(text: str) -> bob.SubscriptionChange:
@@ -47,13 +79,14 @@ def _subscription_change(text: str) -> bob.SubscriptionChange:
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m bob", description="BoB — Billing on Behalf")
-    p.add_argument("--db", help="store file (default $BOB_DB or data/bob.duckdb)")
+    p.add_argument("--db", type=_store_path,
+                   help="store file (default $BOB_DB or data/bob.duckdb)")
     p.add_argument("--actor", default=os.environ.get("USER", "cli"), help="who, for the audit log")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="create a realistic demo store")
-    demo.add_argument("--customers", type=int, default=300)
-    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--customers", type=_whole(1), default=300)
+    demo.add_argument("--seed", type=_whole(0), default=7)
     demo.add_argument("--as-of", type=_date, default=None)
 
     imp = sub.add_parser("import", help="import partners, customers and subscriptions (JSON)")
@@ -63,8 +96,8 @@ def parser() -> argparse.ArgumentParser:
     act.add_argument("--customer", required=True)
     act.add_argument("--start", required=True, type=_date)
     act.add_argument("--email", required=True)
-    act.add_argument("--change", action="append", default=[], type=_subscription_change,
-                     metavar="SUB_ID=START_DATE:PRICE")
+    act.add_argument("--change", action="append", default=[],
+                     type=_argument(_subscription_change), metavar="SUB_ID=START_DATE:PRICE")
     act.add_argument("--as-of", type=_date, default=None)
 
     email = sub.add_parser("set-email", help="change a customer's billing email")
@@ -72,24 +105,24 @@ def parser() -> argparse.ArgumentParser:
     email.add_argument("--email", required=True)
 
     run = sub.add_parser("bill-run", help="issue a month's invoices")
-    run.add_argument("--month", required=True, type=parse_month)
+    run.add_argument("--month", required=True, type=_argument(parse_month))
     run.add_argument("--as-of", type=_date, default=None)
 
     pay = sub.add_parser("pay", help="record a payment")
     pay.add_argument("--customer", required=True)
-    pay.add_argument("--amount", required=True, type=parse_amount)
+    pay.add_argument("--amount", required=True, type=_argument(parse_amount))
     pay.add_argument("--method", required=True)
     pay.add_argument("--date", required=True, type=_date)
-    pay.add_argument("--invoice", action="append", type=int, default=[], metavar="NUMBER")
+    pay.add_argument("--invoice", action="append", type=_whole(1), default=[], metavar="NUMBER")
     pay.add_argument("--reference", default="")
     pay.add_argument("--as-of", type=_date, default=None)
 
     cancel = sub.add_parser("cancel", help="cancel an invoice (issues its Cancellation Invoice)")
-    cancel.add_argument("number", type=int)
+    cancel.add_argument("number", type=_whole(1))
     cancel.add_argument("--as-of", type=_date, default=None)
 
     release = sub.add_parser("release", help="release an invoice's payments to their balances")
-    release.add_argument("number", type=int)
+    release.add_argument("number", type=_whole(1))
     release.add_argument("--as-of", type=_date, default=None)
 
     dun = sub.add_parser("dunning", help="the daily overdue-notice job")
@@ -97,10 +130,10 @@ def parser() -> argparse.ArgumentParser:
     dun.add_argument("--dry-run", action="store_true")
 
     deliver = sub.add_parser("deliver", help="send pending outbox emails over SMTP")
-    deliver.add_argument("--limit", type=int)
+    deliver.add_argument("--limit", type=_whole(1))
 
     config = sub.add_parser("config", help="payment terms and sales tax rates")
-    config.add_argument("--payment-terms", type=int, metavar="DAYS")
+    config.add_argument("--payment-terms", type=_whole(0), metavar="DAYS")
     config.add_argument("--tax-rate", action="append", default=[], metavar="STATE=RATE")
 
     rep = sub.add_parser("report", help="print a report")
@@ -109,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=("csv", "json"), default="csv")
 
     bench = sub.add_parser("bench", help="measure bill run, dunning, reports and pages")
-    bench.add_argument("--customers", type=int, default=100_000)
+    bench.add_argument("--customers", type=_whole(1), default=100_000)
     bench.add_argument("--quick", action="store_true", help="10,000 customers")
     return p
 
@@ -158,9 +191,12 @@ def _on(args: argparse.Namespace, today: date) -> date:
     return day
 
 
-def _change(args: argparse.Namespace, today: date, use_case, *params, **options) -> None:
-    """Run one use case in a unit of work dated `--as-of` (or today), commit, print JSON."""
-    with unit_of_work(args.db, actor=args.actor, today=_on(args, today)) as uow:
+def _change(args: argparse.Namespace, today: date, use_case, *params, create: bool = False,
+            **options) -> None:
+    """Run one use case in a unit of work dated `--as-of` (or today), commit, print JSON.
+    Only `import` may `create` the store."""
+    with unit_of_work(args.db, actor=args.actor, today=_on(args, today),
+                      create=create) as uow:
         result = use_case(uow, *params, **options)
         uow.commit()
     _print_json(result)
@@ -172,14 +208,10 @@ def run(args: argparse.Namespace, today: date) -> None:
     if command == "demo":
         from bob.demo import build_demo
         _print_json(build_demo(db, customers=args.customers, seed=args.seed,
-                               as_of=_on(args, today),
-                               progress=lambda f, m: print(f"{f:4.0%} {m}", file=sys.stderr)))
+                               as_of=_on(args, today), progress=_progress()))
     elif command == "import":
-        try:
-            data = json.loads(args.file.read_text())
-        except (OSError, ValueError) as error:
-            raise BobError(f"Cannot read {args.file}: {error}") from None
-        _change(args, today, bob.import_accounts, data)
+        from bob.accounts import read_import_file
+        _change(args, today, bob.import_accounts, read_import_file(args.file), create=True)
     elif command == "activate":
         request = bob.ActivationRequest(args.customer, args.start, args.email, tuple(args.change))
         _change(args, today, bob.activate, request)
@@ -220,14 +252,39 @@ def run(args: argparse.Namespace, today: date) -> None:
         bench_main(customers=10_000 if args.quick else args.customers, db=db)
 
 
+def _progress() -> Callable[[float, str], None] | None:
+    """The demo's progress, for a person watching: on a terminal only, so that what a script
+    or cron reads on stderr is the one line of an error, if any."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda fraction, message: print(f"{fraction:4.0%} {message}", file=sys.stderr)
+
+
+def _check_text(argv: list[str]) -> None:
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BobError(f"An argument is not valid UTF-8 text: {argument!r}.") from None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
     try:
-        run(parser().parse_args(argv), business_date())
+        _check_text(arguments)
+        run(parser().parse_args(arguments), business_date())
     except BobError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except (duckdb.InternalException, duckdb.FatalException) as error:
+        print("error: The store hit an internal error; nothing was written: "
+              f"{_one_line(error)}", file=sys.stderr)
+        return 1
     except Exception as error:  # one line for cron mail, never a traceback
-        message = " ".join(str(error).split())
-        print(f"error: {type(error).__name__}: {message}", file=sys.stderr)
+        print(f"error: {type(error).__name__}: {_one_line(error)}", file=sys.stderr)
         return 1
     return 0

@@ -1,24 +1,29 @@
 """Billing settings finance may change: payment terms and state sales tax rates."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bob.errors import BobError
+from bob.money import parse_decimal
+from bob.places import check_us_state
+
+RATE_PLACES = 5  # a rate is stored as DECIMAL(7, 5): 0.07250 is 7.25%
 
 
 def parse_tax_rate(text: str) -> tuple[str, Decimal]:
     """'CA=0.0725' or 'CA=7.25%' -> ('CA', Decimal('0.0725'))."""
-    state, _, rate_text = str(text).partition("=")
-    state = state.strip().upper()
-    if len(state) != 2 or not state.isalpha():
+    state, equals, rate_text = str(text).partition("=")
+    if not equals:
         raise BobError(f"A tax rate must look like CA=0.0725 or CA=7.25%, not {text!r}.")
-    try:
-        rate_text = rate_text.strip()
-        rate = (Decimal(rate_text[:-1]) / 100 if rate_text.endswith("%") else Decimal(rate_text))
-    except InvalidOperation:
-        raise BobError(f"The tax rate of {state} must be a number, not {rate_text!r}.") from None
-    if not 0 <= rate < 1 or rate != rate.quantize(Decimal("0.00001")):
-        raise BobError(f"The tax rate of {state} must be between 0 and 100% with at most five "
-                       f"decimals as a fraction, not {rate_text}.")
+    state = check_us_state(state.strip().upper(), who=f"The tax rate {text!r}")
+    rate_text = rate_text.strip()
+    what = f"The tax rate of {state}"
+    if rate_text.endswith("%"):
+        rate = parse_decimal(rate_text[:-1], what=what, places=RATE_PLACES - 2,
+                             example="7.25%") / 100
+    else:
+        rate = parse_decimal(rate_text, what=what, places=RATE_PLACES, example="0.0725")
+    if not 0 <= rate < 1:
+        raise BobError(f"{what} must be between 0 and 100%, not {rate_text}.")
     return state, rate
 
 

@@ -80,11 +80,7 @@ class SmtpConfig:
         if security not in SECURITY_PORTS:
             raise BobError(f"SMTP security must be one of {', '.join(SECURITY_PORTS)}, "
                            f"not {security!r}.")
-        port = setting("port") or SECURITY_PORTS[security]
-        try:
-            port = int(str(port).strip())
-        except ValueError:
-            raise BobError(f"SMTP port must be a number such as 587, not {port!r}.") from None
+        port = _port(setting("port") or SECURITY_PORTS[security])
         user = setting("user")
         sender = setting("sender") or (user if user and "@" in str(user) else None)
         if sender is None:
@@ -93,6 +89,15 @@ class SmtpConfig:
         return cls(host=str(host), port=port, security=security,
                    user=None if user is None else str(user),
                    password=setting("password"), sender=str(sender))
+
+
+def _port(value) -> int:
+    """A TCP port, 1 to 65535, from the environment's text or secrets.toml's number."""
+    written = str(value).strip()
+    if isinstance(value, bool) or not (written.isascii() and written.isdigit()
+                                       and 1 <= int(written) <= 65535):
+        raise BobError(f"SMTP port must be a number from 1 to 65535 such as 587, not {value!r}.")
+    return int(written)
 
 
 def _smtp_secrets(path: Path) -> dict:

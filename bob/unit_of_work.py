@@ -65,12 +65,10 @@ class UnitOfWork:
 
 @contextmanager
 def unit_of_work(db: str | Path | None, *, actor: str, today: date, preview: bool = False,
-                 memory_limit: str | None = None) -> Iterator[UnitOfWork]:
-    """Open the store for one change; it commits only through `uow.commit()`.
-
-    `memory_limit` (e.g. "1250MB") caps DuckDB's memory for a large transaction, commit
-    included: past the cap it writes the new rows ahead to the file instead of holding them."""
-    with store.transaction(db, memory_limit=memory_limit) as con:
+                 memory_limit: str | None = None, create: bool = False) -> Iterator[UnitOfWork]:
+    """Open the store for one change; it commits only through `uow.commit()`. Only the
+    commands that fill a store (demo, import) may `create` it (bob.store.transaction)."""
+    with store.transaction(db, memory_limit=memory_limit, create=create) as con:
         uow = UnitOfWork(con, actor, today, preview)
         try:
             yield uow

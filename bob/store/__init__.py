@@ -6,6 +6,7 @@ open between operations: each unit of work opens the file, does its work, and cl
 (the cron job while the app is up) waits for the lock with backoff.
 """
 
+import math
 import os
 import random
 import re
@@ -22,12 +23,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from bob.errors import BobError
 from bob.store import receivables
 from bob.store.schema import migrate
 
 DB_ENV = "BOB_DB"
 DEFAULT_DB = Path("data") / "bob.duckdb"
-LOCK_WAIT_SECONDS = float(os.environ.get("BOB_LOCK_WAIT_SECONDS", "30"))
+LOCK_WAIT_ENV = "BOB_LOCK_WAIT_SECONDS"
+MAX_LOCK_WAIT_SECONDS = 3600.0
 
 T = TypeVar("T")
 
@@ -41,6 +44,20 @@ def db_path(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+def lock_wait_seconds() -> float:
+    """How long to wait for another process to let go of the file: $BOB_LOCK_WAIT_SECONDS,
+    30 by default; read when a store is opened, so a bad value refuses that command only."""
+    text = os.environ.get(LOCK_WAIT_ENV, "").strip() or "30"
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_LOCK_WAIT_SECONDS:
+        raise BobError(f"{LOCK_WAIT_ENV} must be a number of seconds from 0 to "
+                       f"{MAX_LOCK_WAIT_SECONDS:.0f}, such as 30, not {text!r}.")
+    return seconds
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "Could not set lock" in text or "Conflicting lock" in text
@@ -50,19 +67,48 @@ def _backoff(attempt: int) -> float:
     return min(0.02 * 2**attempt, 1.0) * (0.5 + random.random())
 
 
-def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting for another process to let go of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+def _open(path: Path, *, create: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting for another process to let go of it. Only `create` makes a
+    store (and its folder) where there is none."""
+    deadline = time.monotonic() + lock_wait_seconds()
+    if not create and not path.exists():
+        raise BobError(f"There is no store at {path}; create one with demo or import.")
+    if path.exists() and not _is_duckdb_file(path):
+        raise BobError(f"{path} is not a store: it is not a DuckDB database file.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BobError(f"Cannot make a store at {path}: {error.strerror}.") from None
     attempt = 0
     while True:
         try:
-            return duckdb.connect(str(path))
-        except duckdb.Error as error:
-            if not _is_lock_error(error) or time.monotonic() > deadline:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if not _is_lock_error(error):
+                raise BobError(f"Cannot open {path} as a store: {_first_line(error)}") from None
+            if time.monotonic() > deadline:
                 raise
             time.sleep(_backoff(attempt))
             attempt += 1
+        else:
+            con.execute("SET enable_progress_bar = false")  # never on a command's stdout
+            return con
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    """DuckDB's header: a checksum, then the magic bytes DUCK. Checked before connecting,
+    since DuckDB opens some other files (JSON, CSV) as an empty in-memory database."""
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            return file.read(12)[8:] == b"DUCK"
+    except OSError as error:
+        raise BobError(f"Cannot read the store {path}: {error.strerror}.") from None
+
+
+def _first_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 # Stores a session holds open in this process. They were migrated when the session began
@@ -73,16 +119,25 @@ _in_session_lock = threading.Lock()
 
 
 @contextmanager
-def connect(path: str | Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection to the migrated store; closed on exit."""
+def connect(path: str | Path | None = None, *,
+            create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection to the migrated store; closed on exit. A store that does not
+    exist is refused unless `create` (demo and import make stores; nothing else does)."""
     resolved = db_path(path)
-    con = _open(resolved)
+    con = _open(resolved, create=create)
     try:
         if not _in_session[resolved.resolve()]:
             migrate(con, _writer)
         yield con
     finally:
         con.close()
+
+
+def create(path: str | Path | None = None) -> Path:
+    """An empty, migrated store at `path` (made only if there is none): the explicit way to
+    start one without demo data or an import."""
+    with connect(path, create=True):
+        return db_path(path)
 
 
 @contextmanager
@@ -112,12 +167,18 @@ def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]
 
 
 @contextmanager
-def transaction(path: str | Path | None, *,
-                memory_limit: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(path: str | Path | None, *, memory_limit: str | None = None,
+                create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """An open transaction on the store, for bob.unit_of_work. Writers of this process take
     turns (DuckDB's file lock already keeps other processes out), so two never conflict.
-    The caller ends it: `finish(con)` to commit, or ROLLBACK."""
-    with _writer, connect(path) as con, _memory_capped(con, memory_limit):
+    The caller ends it: `finish(con)` to commit, or ROLLBACK. `create` makes the store if
+    there is none (see `connect`); a store made for a change that is not committed is
+    removed again.
+
+    `memory_limit` (e.g. "1250MB") caps DuckDB's memory for a large transaction, commit
+    included: past the cap it writes the new rows ahead to the file instead of holding them."""
+    with _writer, _created_only_if_written(db_path(path), create), \
+            connect(path, create=create) as con, _memory_capped(con, memory_limit):
         con.execute("BEGIN TRANSACTION")
         yield con
 
@@ -128,11 +189,12 @@ def finish(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T], *,
+          create: bool = False) -> T:
     """Run `work` in one transaction of its own: all of it is stored, or nothing. For the
     outbox's delivery bookkeeping, which changes no ledger row; ledger changes go through
     bob.unit_of_work."""
-    with transaction(path) as con:
+    with transaction(path, create=create) as con:
         try:
             result = work(con)
             finish(con)
@@ -140,6 +202,24 @@ def write(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+
+@contextmanager
+def _created_only_if_written(path: Path, create: bool) -> Iterator[None]:
+    """A store made for a write that fails is removed again, with the folders made for it:
+    a refused command leaves nothing behind."""
+    if not create or path.exists():
+        yield
+        return
+    made = [folder for folder in path.parents if not folder.exists()]
+    try:
+        yield
+    except BaseException:
+        for leftover in (path, path.with_name(path.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        for folder in made:
+            folder.rmdir()
+        raise
 
 
 @contextmanager

@@ -93,3 +93,9 @@ def existing_ids(con, table: str, ids: list[str]) -> list[str]:
     assert table in ("partners", "customers", "subscriptions")
     return [row[0] for row in con.execute(
         f"SELECT id FROM {table} WHERE list_contains(?, id) ORDER BY id", [ids]).fetchall()]
+
+
+def partner_countries(con, ids: list[str]) -> dict[str, str]:
+    """The country of each of these partners that the store holds."""
+    return dict(con.execute(
+        "SELECT id, country FROM partners WHERE list_contains(?, id)", [ids]).fetchall())

@@ -73,51 +73,8 @@ SET allocation_id = (SELECT coalesce(max(id), 0) FROM allocations),
     invoice_number = (SELECT coalesce(max(number), 0) FROM invoices);
 """
 
-SCHEMA = """
-CREATE TABLE receivables (
-    invoice_number BIGINT PRIMARY KEY,
-    customer_id VARCHAR NOT NULL,
-    issue_date DATE NOT NULL,
-    due_date DATE NOT NULL,
-    total DECIMAL(18, 2) NOT NULL,
-    closed_on DATE,
-    paid DECIMAL(18, 2) NOT NULL,  -- every allocation recorded so far, whatever its date
-    last_paid_on DATE              -- the latest date an allocation applies on
-);
-CREATE TABLE receivables_synced (allocation_id BIGINT NOT NULL, invoice_number BIGINT NOT NULL);
-INSERT INTO receivables_synced VALUES (0, 0);
-"""
-
-# Migration 2: the table and the rows for every invoice already in the ledger.
-MIGRATION = SCHEMA + SYNC
-
-# Migration 5 (migration 2 made the first version).
-OPEN_INVOICES = """
--- The invoices open on `as_of` (issued, not canceled, money still owed), read through
--- receivables: invoices closed by then are skipped, and allocations are summed only for
--- invoices with some applied after `as_of` (time travel); the others' `paid` is complete.
--- Never closed, and closed after `as_of`, are two plain filters rather than one OR, so the
--- scan skips the row groups whose statistics rule them out.
-CREATE OR REPLACE MACRO open_invoices(as_of) AS TABLE
-WITH candidates AS (
-    SELECT * FROM receivables WHERE closed_on IS NULL AND issue_date <= as_of
-    UNION ALL
-    SELECT * FROM receivables WHERE closed_on > as_of AND issue_date <= as_of
-), paid_by_then AS (
-    SELECT invoice_number, sum(amount) AS paid FROM allocations
-    WHERE applied_on <= as_of AND invoice_number IN (
-        SELECT invoice_number FROM candidates WHERE last_paid_on > as_of)
-    GROUP BY invoice_number
-), owed AS (
-    SELECT c.invoice_number, c.customer_id, c.issue_date, c.due_date, c.total,
-           CASE WHEN c.last_paid_on > as_of THEN coalesce(p.paid, 0) ELSE c.paid END AS paid
-    FROM candidates c LEFT JOIN paid_by_then p ON p.invoice_number = c.invoice_number
-)
-SELECT invoice_number, customer_id, issue_date, due_date, total, paid::DECIMAL(18, 2) AS paid,
-       (total - paid)::DECIMAL(18, 2) AS balance,
-       CASE WHEN as_of > due_date THEN (as_of - due_date)::INTEGER ELSE 0 END AS days_overdue
-FROM owed WHERE total - paid > 0;
-"""
+# The tables (migration 2) and the `open_invoices(as_of)` macro that reads them (migration 5)
+# are defined in bob.store.schema, as the text they ran as.
 
 
 def sync(con: duckdb.DuckDBPyConnection) -> None:

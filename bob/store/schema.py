@@ -1,4 +1,6 @@
-"""Versioned migrations. Each is applied once, in order, in its own transaction.
+"""Versioned migrations. Each is applied once, in order, in its own transaction, and each is
+the literal text it ran as: never built from SQL the running code also uses, which may change
+(tests/store/test_migrations.py pins every one).
 
 Ledger tables (invoices, lines, payments, allocations, notices, service events, outbox,
 deliveries, audit) are append-only: statuses and balances are derived in queries, never
@@ -8,8 +10,6 @@ updated in place.
 import threading
 
 import duckdb
-
-from bob.store import outbox, receivables
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the whole first schema
@@ -216,8 +216,73 @@ MIGRATIONS: tuple[str, ...] = (
         details VARCHAR NOT NULL
     );
     """,
-    # 2: receivables, so open-invoice questions skip what is settled
-    receivables.MIGRATION,
+    # 2: receivables, so open-invoice questions skip what is settled (bob.store.receivables
+    # keeps the running SQL; this is the text the migration ran as)
+    """
+CREATE TABLE receivables (
+    invoice_number BIGINT PRIMARY KEY,
+    customer_id VARCHAR NOT NULL,
+    issue_date DATE NOT NULL,
+    due_date DATE NOT NULL,
+    total DECIMAL(18, 2) NOT NULL,
+    closed_on DATE,
+    paid DECIMAL(18, 2) NOT NULL,  -- every allocation recorded so far, whatever its date
+    last_paid_on DATE              -- the latest date an allocation applies on
+);
+CREATE TABLE receivables_synced (allocation_id BIGINT NOT NULL, invoice_number BIGINT NOT NULL);
+INSERT INTO receivables_synced VALUES (0, 0);
+
+INSERT INTO receivables
+SELECT number, customer_id, issue_date, due_date, total,
+       CASE WHEN kind = 'cancellation' OR total <= 0 THEN issue_date END, 0, NULL
+FROM invoices WHERE number > (SELECT invoice_number FROM receivables_synced);
+
+CREATE OR REPLACE TEMP TABLE receivables_touched AS
+SELECT invoice_number FROM allocations
+WHERE id > (SELECT allocation_id FROM receivables_synced)
+UNION
+SELECT cancels FROM invoices
+WHERE kind = 'cancellation' AND number > (SELECT invoice_number FROM receivables_synced);
+
+UPDATE receivables
+SET closed_on = closing.closed_on, paid = closing.paid, last_paid_on = closing.last_paid_on
+FROM (
+    WITH daily AS (
+        SELECT invoice_number, applied_on, sum(amount) AS amount FROM allocations
+        WHERE invoice_number IN (SELECT invoice_number FROM receivables_touched)
+        GROUP BY invoice_number, applied_on
+    ), running AS (
+        SELECT d.invoice_number, d.applied_on, r.total,
+               sum(d.amount) OVER by_day AS paid, lead(d.applied_on) OVER by_day AS next_on
+        FROM daily d JOIN receivables r ON r.invoice_number = d.invoice_number
+        WINDOW by_day AS (PARTITION BY d.invoice_number ORDER BY d.applied_on)
+    ), paid_off AS (
+        -- Paid for good from the day after the last day it was short (or its first payment).
+        SELECT invoice_number, arg_max(paid, applied_on) AS paid, max(applied_on) AS last_paid_on,
+               CASE WHEN arg_max(paid, applied_on) < any_value(total) THEN NULL
+                    WHEN count(*) FILTER (paid < total) = 0 THEN min(applied_on)
+                    ELSE arg_max(next_on, applied_on) FILTER (paid < total) END AS paid_on
+        FROM running GROUP BY invoice_number
+    ), canceled AS (
+        SELECT cancels AS invoice_number, issue_date AS canceled_on FROM invoices
+        WHERE kind = 'cancellation'
+          AND cancels IN (SELECT invoice_number FROM receivables_touched)
+    )
+    SELECT r.invoice_number,
+           CASE WHEN r.total <= 0 THEN r.issue_date
+                ELSE least(p.paid_on, c.canceled_on) END AS closed_on,
+           coalesce(p.paid, 0) AS paid, p.last_paid_on
+    FROM receivables r
+    LEFT JOIN paid_off p ON p.invoice_number = r.invoice_number
+    LEFT JOIN canceled c ON c.invoice_number = r.invoice_number
+    WHERE r.invoice_number IN (SELECT invoice_number FROM receivables_touched)
+) closing
+WHERE receivables.invoice_number = closing.invoice_number;
+
+UPDATE receivables_synced
+SET allocation_id = (SELECT coalesce(max(id), 0) FROM allocations),
+    invoice_number = (SELECT coalesce(max(number), 0) FROM invoices);
+""",
     # 3: the days the daily job ran, so projections know from which day on to assume it runs
     # daily (earlier runs are read back from the audit log)
     """
@@ -235,10 +300,39 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 5: open_invoices without an OR in its scan (see bob.store.receivables)
-    receivables.OPEN_INVOICES,
+    """
+-- The invoices open on `as_of` (issued, not canceled, money still owed), read through
+-- receivables: invoices closed by then are skipped, and allocations are summed only for
+-- invoices with some applied after `as_of` (time travel); the others' `paid` is complete.
+-- Never closed, and closed after `as_of`, are two plain filters rather than one OR, so the
+-- scan skips the row groups whose statistics rule them out.
+CREATE OR REPLACE MACRO open_invoices(as_of) AS TABLE
+WITH candidates AS (
+    SELECT * FROM receivables WHERE closed_on IS NULL AND issue_date <= as_of
+    UNION ALL
+    SELECT * FROM receivables WHERE closed_on > as_of AND issue_date <= as_of
+), paid_by_then AS (
+    SELECT invoice_number, sum(amount) AS paid FROM allocations
+    WHERE applied_on <= as_of AND invoice_number IN (
+        SELECT invoice_number FROM candidates WHERE last_paid_on > as_of)
+    GROUP BY invoice_number
+), owed AS (
+    SELECT c.invoice_number, c.customer_id, c.issue_date, c.due_date, c.total,
+           CASE WHEN c.last_paid_on > as_of THEN coalesce(p.paid, 0) ELSE c.paid END AS paid
+    FROM candidates c LEFT JOIN paid_by_then p ON p.invoice_number = c.invoice_number
+)
+SELECT invoice_number, customer_id, issue_date, due_date, total, paid::DECIMAL(18, 2) AS paid,
+       (total - paid)::DECIMAL(18, 2) AS balance,
+       CASE WHEN as_of > due_date THEN (as_of - due_date)::INTEGER ELSE 0 END AS days_overdue
+FROM owed WHERE total - paid > 0;
+""",
     # 6: each email's first successful delivery on its outbox row (see bob.store.outbox)
-    "ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMP;\n"
-    + outbox.MARK_DELIVERED.format(which="TRUE"),
+    """ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMP;
+
+UPDATE outbox SET delivered_at = d.delivered_at
+FROM (SELECT outbox_id, min(attempted_at) AS delivered_at FROM deliveries
+      WHERE ok AND TRUE GROUP BY outbox_id) d
+WHERE outbox.id = d.outbox_id AND outbox.delivered_at IS NULL""",
 )
 
 

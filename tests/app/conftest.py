@@ -111,7 +111,7 @@ def demo_db(_demo_template, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch) -> Path:
-    db = tmp_path / "empty.duckdb"
+    db = store.create(tmp_path / "empty.duckdb")
     monkeypatch.setenv(store.DB_ENV, str(db))
     return db
 

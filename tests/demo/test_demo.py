@@ -261,6 +261,13 @@ def test_refuses_a_store_that_already_has_customers(db, tmp_path):
 def test_refuses_a_demo_too_small_to_show_anything(tmp_path):
     with pytest.raises(bob.BobError, match="at least 10 customers"):
         build_demo(tmp_path / "tiny.duckdb", customers=3, as_of=AS_OF)
+    assert not (tmp_path / "tiny.duckdb").exists()
+
+
+def test_refuses_a_demo_larger_than_a_demo_needs(tmp_path):
+    with pytest.raises(bob.BobError, match="at most 500,000, not 500,001"):
+        build_demo(tmp_path / "huge.duckdb", customers=500_001, as_of=AS_OF)
+    assert not (tmp_path / "huge.duckdb").exists()
 
 
 def test_past_emails_were_delivered_and_the_as_of_days_wait(db):

@@ -62,7 +62,7 @@ def make_notice():
 
 @pytest.fixture
 def db(tmp_path):
-    return tmp_path / "bob.duckdb"
+    return store.create(tmp_path / "bob.duckdb")
 
 
 @pytest.fixture

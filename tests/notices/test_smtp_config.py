@@ -51,6 +51,10 @@ def test_the_port_follows_the_security_when_not_given(tmp_path):
 @pytest.mark.parametrize("env, words", [
     ({"BOB_SMTP_SECURITY": "tls"}, "security must be one of none, starttls, ssl"),
     ({"BOB_SMTP_PORT": "smtp"}, "port must be a number"),
+    ({"BOB_SMTP_PORT": "99999"}, "port must be a number from 1 to 65535"),
+    ({"BOB_SMTP_PORT": "0"}, "port must be a number from 1 to 65535"),
+    ({"BOB_SMTP_PORT": "-25"}, "port must be a number from 1 to 65535"),
+    ({"BOB_SMTP_PORT": "587.0"}, "port must be a number from 1 to 65535"),
     ({"BOB_SMTP_FROM": "", "BOB_SMTP_USER": "bob"}, "Set BOB_SMTP_FROM"),
 ])
 def test_a_wrong_setting_is_refused_in_plain_words(tmp_path, env, words):

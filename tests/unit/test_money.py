@@ -78,3 +78,43 @@ def test_an_amount_too_large_to_bill_is_refused_with_the_limit():
 
 def test_the_largest_amount_is_accepted():
     assert parse_amount("99,999,999.99") == Decimal("99999999.99")
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("1,250.00", Decimal("1250.00")), ("12,345,678.90", Decimal("12345678.90")),
+    ("19.9", Decimal("19.90")), ("7", Decimal("7.00")), (" 7.10 ", Decimal("7.10")),
+    ("12.340", Decimal("12.34")), (Decimal("5.5"), Decimal("5.50")), (19.9, Decimal("19.90")),
+])
+def test_an_amount_is_read_exactly(text, amount):
+    assert parse_amount(text) == amount
+
+
+@pytest.mark.parametrize("text", ["1,5", "12,50", "-3,75"])
+def test_a_decimal_comma_is_refused_with_the_point_to_use(text):
+    with pytest.raises(BobError, match=r"use a point for cents: -?\d+\.\d+"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["1,2345", "12,5000", "1,25,000.00", ",100", "100,"])
+def test_a_thousands_separator_out_of_place_is_refused(text):
+    with pytest.raises(BobError, match="a comma may only separate thousands"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["1e30", "1e400", "1E2", "NaN", "sNaN", "-NaN", "Infinity",
+                                  "-Infinity", "inf", "0x10", "1_000", "１２", "12 50", "", "$5",
+                                  "5.", "--5", "+-5", True])
+def test_anything_but_digits_and_a_point_is_refused_in_plain_words(text):
+    with pytest.raises(BobError, match="must be a number"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.00", "-.0"])
+def test_minus_zero_is_refused(text):
+    with pytest.raises(BobError, match="zero has no sign"):
+        parse_amount(text)
+
+
+def test_a_29_digit_amount_is_refused_with_every_digit_shown():
+    with pytest.raises(BobError, match=r"too large: \$12,345,678,901,234,567,890,123,456,789\.00"):
+        parse_amount("12345678901234567890123456789")
