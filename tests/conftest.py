@@ -60,10 +60,11 @@ LEDGER_TABLES = ("activations", "bob_subscriptions", "invoices", "invoice_lines"
                  "allocations", "notices", "service_events", "outbox", "audit_log")
 
 
-def change(db: Path, use_case: Callable, *args, today: date, actor: str = "test", **kwargs):
+def change(db: Path, use_case: Callable, *args, today: date, actor: str = "test",
+           create: bool = False, **kwargs):
     """Run one use case in a unit of work dated `today` (the business date of the rehearsal)
-    and commit it."""
-    with bob.unit_of_work(db, actor=actor, today=today) as uow:
+    and commit it; `create` makes the store first (an import into a new store)."""
+    with bob.unit_of_work(db, actor=actor, today=today, create=create) as uow:
         result = use_case(uow, *args, **kwargs)
         uow.commit()
     return result
@@ -167,7 +168,7 @@ class Scenario:
 
 
 def with_accounts(scenario: Scenario) -> None:
-    change(scenario.db, bob.import_accounts, ACCOUNTS, today=ACTIVATED_ON)
+    change(scenario.db, bob.import_accounts, ACCOUNTS, today=ACTIVATED_ON, create=True)
 
 
 def with_december_invoice(scenario: Scenario) -> None:

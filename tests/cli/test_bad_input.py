@@ -277,6 +277,14 @@ IMPORT_FILES = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def business_date():
+    """The cases' dates are rehearsed on LATER, the business date of every command here."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOB_TODAY", LATER)
+        yield
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     """The module's files: the shared store, a valid import file, and the bad ones."""
