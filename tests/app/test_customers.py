@@ -45,7 +45,7 @@ def step_one(at, *, start: date | None = None, email: str = "ap@juniper.example"
 
 
 def not_activated(db, customer: str) -> bool:
-    profile = bob.customer_profile(db, customer, as_of=date(2099, 1, 1))
+    profile = bob.customer_profile(db, customer, as_of=date(2099, 1, 1), today=AS_OF)
     return profile["bob_start"] is None and profile["subscriptions"]["bob_price"].isna().all()
 
 
@@ -122,7 +122,7 @@ def test_wizard_activates_with_a_changed_subscription_and_previews_the_first_inv
     at.button(key="wizard_confirm").click().run()
     assert not errors(at)
     assert "successfully activated" in at.success[0].value
-    profile = bob.customer_profile(demo_db, NEW, as_of=AS_OF)
+    profile = bob.customer_profile(demo_db, NEW, as_of=AS_OF, today=AS_OF)
     assert profile["bob_start"] == date(2026, 12, 1)
     assert profile["billing_email"] == "ap@juniper.example"
     terms = profile["subscriptions"].set_index("subscription_id")
@@ -161,10 +161,11 @@ def test_a_non_us_partner_is_refused(demo_db, app):
 
 
 def test_a_second_activation_is_refused(demo_db, app):
-    # Before its activation was recorded, Acme shows as not activated; the rule still holds.
-    at = step_one(open_wizard(app, customer=ACTIVE, as_of=ACTIVATED_ON - date.resolution))
+    # The day before its activation was recorded, Acme shows as not activated; the rule still
+    # holds.
+    at = step_one(open_wizard(app, customer=ACTIVE, today=ACTIVATED_ON - date.resolution))
     assert "already active" in errors(at)
-    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF)["billing_email"] == (
+    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF, today=AS_OF)["billing_email"] == (
         f"ap@{ACTIVE.lower()}.example")
 
 
@@ -176,7 +177,7 @@ def test_the_pencil_edits_the_billing_email(demo_db, app):
     assert not errors(at)
     assert "now go to Finance@acme.example" in at.success[0].value
     assert bob_information(at)["Billing email"] == "Finance@acme.example"
-    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF)["billing_email"] == (
+    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF, today=AS_OF)["billing_email"] == (
         "Finance@acme.example")
 
 
@@ -186,7 +187,7 @@ def test_an_invalid_billing_email_edit_is_refused(demo_db, app):
     at.text_input(key="new_billing_email").input("nobody")
     at.button(key="save_billing_email").click().run()
     assert "not a valid address" in errors(at)
-    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF)["billing_email"] == (
+    assert bob.customer_profile(demo_db, ACTIVE, as_of=AS_OF, today=AS_OF)["billing_email"] == (
         f"ap@{ACTIVE.lower()}.example")
 
 

@@ -33,7 +33,7 @@ def notices_written(db) -> int:
 def test_aging_tab_draws_the_chart_and_counts_overdue_invoices(demo_db, app):
     at = app("pages/dunning.py")
     assert not at.exception
-    aging = reports.aging_pivot(bob.aging(demo_db, as_of=AS_OF))
+    aging = reports.aging_pivot(bob.aging(demo_db, as_of=AS_OF, today=AS_OF))
     assert len(at.get("vega_lite_chart")) == 1
     assert len(at.dataframe[0].value) == len(aging)
 
@@ -41,8 +41,8 @@ def test_aging_tab_draws_the_chart_and_counts_overdue_invoices(demo_db, app):
 def test_whatif_report_follows_the_date_chosen(demo_db, app):
     at = on_tab(app, "What-if report")
     assert not at.exception
-    now = reports.whatif_report(demo_db, as_of=AS_OF)["totals"]
-    later = reports.whatif_report(demo_db, as_of=LATER)["totals"]
+    now = reports.whatif_report(demo_db, as_of=AS_OF, today=AS_OF)["totals"]
+    later = reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["totals"]
     assert now["overdue_invoices"] != later["overdue_invoices"]
     assert metric(at, "Overdue invoices") == f"{now['overdue_invoices']:,}"
     assert metric(at, "Amount at risk") == format_money(now["amount_at_risk"])
@@ -55,7 +55,7 @@ def test_whatif_report_follows_the_date_chosen(demo_db, app):
 def test_whatif_says_from_which_day_it_assumes_daily_runs(demo_db, app):
     at = on_tab(app, "What-if report")
     whatif_date(at).set_value(LATER).run()
-    runs_from = reports.whatif_report(demo_db, as_of=LATER)["runs_from"]
+    runs_from = reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["runs_from"]
     assert runs_from == AS_OF + timedelta(days=1)  # the demo's job ran up to its as-of date
     assert any(f"runs every day from {bob.months.long_date(runs_from)} on" in caption.value
                for caption in at.caption)
@@ -63,8 +63,8 @@ def test_whatif_says_from_which_day_it_assumes_daily_runs(demo_db, app):
 
 def test_moving_the_as_of_date_moves_the_whatif_report(demo_db, app):
     at = on_tab(app, "What-if report")
-    now = reports.whatif_report(demo_db, as_of=AS_OF)["totals"]
-    later = reports.whatif_report(demo_db, as_of=LATER)["totals"]
+    now = reports.whatif_report(demo_db, as_of=AS_OF, today=AS_OF)["totals"]
+    later = reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["totals"]
     assert metric(at, "Amount overdue") == format_money(now["overdue_amount"])
     at.session_state[common.AS_OF] = LATER  # the sidebar's date (see the app fixture)
     at.run()
@@ -77,7 +77,7 @@ def test_whatif_date_starts_at_the_sidebar_date(demo_db, app):
     at = on_tab(app, "What-if report", as_of=LATER)
     assert whatif_date(at).value == LATER
     by_partner = next(d.value for d in at.dataframe if "amount_at_risk" in d.value)
-    expected = reports.whatif_report(demo_db, as_of=LATER)["by_partner"]
+    expected = reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["by_partner"]
     assert by_partner["partner_id"].tolist() == expected["partner_id"].tolist()
     assert by_partner["amount_at_risk"].tolist() == expected["amount_at_risk"].tolist()
 
@@ -100,18 +100,18 @@ def test_partner_view_shows_when_each_customer_stops(demo_db, app):
 def test_timeline_charts_the_next_45_days(demo_db, app):
     at = on_tab(app, "Timeline")
     assert not at.exception
-    timeline = reports.notice_timeline(demo_db, as_of=AS_OF)
+    timeline = reports.notice_timeline(demo_db, as_of=AS_OF, today=AS_OF)
     assert len(at.get("vega_lite_chart")) == (1 if len(timeline) else 0)
     assert len(at.dataframe[0].value) == len(timeline)
 
 
 def test_run_todays_dunning_writes_the_notices_once(demo_db, app):
-    # The job last ran 20 days before: this run catches up on all of them.
+    # The job last ran 20 days before today: this run catches up on all of them.
     decisions = bob.decisions(demo_db, as_of=LATER)
     expected = int((decisions["outcome"] == "sent").sum())
     assert expected
     before = notices_written(demo_db)
-    at = app("pages/dunning.py", as_of=LATER)
+    at = app("pages/dunning.py", today=LATER)
     next(b for b in at.button if b.label == "Run today's dunning").click().run()
     assert not at.exception
     assert metric(at, "Notices sent") == f"{expected}"
@@ -128,6 +128,6 @@ def test_empty_store_says_how_to_load_data(empty_db, app):
 
 
 def test_whatif_csv_holds_every_overdue_invoice(demo_db):
-    rows = reports.whatif_csv(demo_db, as_of=LATER).decode().splitlines()
-    assert len(rows) - 1 == reports.whatif_report(demo_db, as_of=LATER)["totals"][
+    rows = reports.whatif_csv(demo_db, as_of=LATER, today=AS_OF).decode().splitlines()
+    assert len(rows) - 1 == reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["totals"][
         "overdue_invoices"]

@@ -3,6 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from bob import overview
+from bob.clock import TODAY_ENV
 from tests.app.conftest import AS_OF, ROOT
 
 
@@ -13,7 +14,7 @@ def metric(at, label: str) -> str:
 def test_overview_shows_customers_money_and_two_charts(demo_db, app):
     at = app("pages/overview.py")
     assert not at.exception
-    board = overview.dashboard(demo_db, as_of=AS_OF)
+    board = overview.dashboard(demo_db, as_of=AS_OF, today=AS_OF)
     assert metric(at, "Service stopped") == f"{board.customers['Service stopped']:,}"
     assert metric(at, "Overdue receivables") == f"${board.overdue_receivables:,.2f}"
     assert metric(at, "Billed in November 2026") == f"${board.billed:,.2f}"
@@ -21,7 +22,7 @@ def test_overview_shows_customers_money_and_two_charts(demo_db, app):
 
 
 def test_dashboard_counts_the_cast_by_bob_status(demo_db):
-    board = overview.dashboard(demo_db, as_of=AS_OF)
+    board = overview.dashboard(demo_db, as_of=AS_OF, today=AS_OF)
     assert board.customers["Service stopped"] >= 1  # Late Freight
     assert board.customers["Scheduled"] >= 1  # Soon Clinic
     assert board.overdue_receivables > 0
@@ -29,7 +30,7 @@ def test_dashboard_counts_the_cast_by_bob_status(demo_db):
 
 
 def test_billing_by_month_sums_to_what_was_billed(demo_db):
-    board = overview.dashboard(demo_db, as_of=AS_OF)
+    board = overview.dashboard(demo_db, as_of=AS_OF, today=AS_OF)
     november = board.billing_by_month[board.billing_by_month["month"] == board.month]
     assert sum(november["amount"]) == board.billed
 
@@ -40,10 +41,13 @@ def test_overview_of_an_empty_store_says_how_to_load_data(empty_db, app):
     assert "python -m bob demo" in at.info[0].value
 
 
-def test_the_app_opens_on_the_overview_with_the_as_of_date_in_the_sidebar(demo_db):
+def test_the_app_opens_on_the_overview_with_the_as_of_date_in_the_sidebar(demo_db, monkeypatch):
+    monkeypatch.setenv(TODAY_ENV, AS_OF.isoformat())
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert at.sidebar.date_input[0].label == "As of"
+    assert at.sidebar.date_input[0].value == AS_OF  # the business date, until moved
+    assert not [button for button in at.button if button.label == "Back to today"]
     assert at.title[0].value == "Overview"
 
 

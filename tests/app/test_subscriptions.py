@@ -15,6 +15,7 @@ from bob import store
 from bob import subscriptions as terms
 from bob.errors import BobError
 from tests.app.conftest import ACTIVE, AS_OF, US_PARTNER
+from tests.conftest import change
 
 SEATS = "S-APP-ACTIVE-SEATS"
 EDITOR = "terms_editor_0"
@@ -92,8 +93,8 @@ def audit_lines(db) -> list[tuple]:
 
 def test_saving_edits_stores_them_and_audits_before_and_after(demo_db):
     rows = terms.terms(demo_db, as_of=AS_OF, customer_id=ACTIVE).to_dict("records")
-    result = terms.save_edits(demo_db, rows, {0: {"price": 22.5, "start_date": "2026-10-01"}},
-                              as_of=AS_OF, actor="tester")
+    result = change(demo_db, terms.save_edits, rows,
+                    {0: {"price": 22.5, "start_date": "2026-10-01"}}, today=AS_OF, actor="tester")
     assert result["saved"] == 1
     saved = active_terms(demo_db)
     assert (saved["start_date"], saved["price"]) == (date(2026, 10, 1), Decimal("22.50"))
@@ -107,8 +108,8 @@ def test_one_invalid_edit_saves_nothing(demo_db):
     late = next(i for i, r in enumerate(rows) if r["customer_id"] != ACTIVE)
     seats = next(i for i, r in enumerate(rows) if r["subscription_id"] == SEATS)
     with pytest.raises(BobError, match="cannot be negative"):
-        terms.save_edits(demo_db, rows, {seats: {"price": 1}, late: {"price": -5}},
-                         as_of=AS_OF)
+        change(demo_db, terms.save_edits, rows, {seats: {"price": 1}, late: {"price": -5}},
+               today=AS_OF)
     assert active_terms(demo_db)["price"] == Decimal("25.00")
     assert audit_lines(demo_db) == []
 
@@ -116,14 +117,14 @@ def test_one_invalid_edit_saves_nothing(demo_db):
 def test_the_store_checks_again_against_the_customers_bob_start(demo_db):
     early = bob.SubscriptionChange(SEATS, date(2026, 8, 1), Decimal("20.00"))
     with pytest.raises(BobError, match="before Billing on Behalf starts"):
-        terms.save_terms(demo_db, [early], as_of=AS_OF)
+        change(demo_db, terms.save_terms, [early], today=AS_OF)
     assert active_terms(demo_db)["price"] == Decimal("25.00")
 
 
 def test_a_subscription_without_bob_terms_is_refused(demo_db):
-    change = bob.SubscriptionChange("S-APP-NEW-SEATS", date(2027, 1, 1), Decimal("20.00"))
+    unbilled = bob.SubscriptionChange("S-APP-NEW-SEATS", date(2027, 1, 1), Decimal("20.00"))
     with pytest.raises(BobError, match="not billed on behalf"):
-        terms.save_terms(demo_db, [change], as_of=AS_OF)
+        change(demo_db, terms.save_terms, [unbilled], today=AS_OF)
 
 
 # --- the page ---------------------------------------------------------------------------------

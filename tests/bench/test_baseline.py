@@ -30,8 +30,8 @@ def days(values: pd.Series) -> list[date]:
 
 @pytest.mark.parametrize("as_of", DATES)
 def test_pandas_aging_is_the_sql_aging(demo_db, as_of):
-    sql = dunning.aging(demo_db, as_of=as_of)
-    baseline = bench.pandas_aging(bench._load_frames(demo_db), as_of)
+    sql = dunning.aging(demo_db, as_of=as_of, today=AS_OF)
+    baseline = bench.pandas_aging(bench._load_frames(demo_db), as_of, AS_OF)
     assert len(sql) > 1
     assert list(sql["bucket"]) == list(baseline["bucket"].astype(str))
     assert list(sql["stage"]) == list(baseline["stage"])
@@ -41,8 +41,8 @@ def test_pandas_aging_is_the_sql_aging(demo_db, as_of):
 
 @pytest.mark.parametrize("as_of", DATES)
 def test_pandas_whatif_is_the_sql_whatif(demo_db, as_of):
-    sql = dunning.whatif(demo_db, as_of=as_of)
-    baseline = bench.pandas_whatif(bench._load_frames(demo_db), as_of)
+    sql = dunning.whatif(demo_db, as_of=as_of, today=AS_OF)
+    baseline = bench.pandas_whatif(bench._load_frames(demo_db), as_of, AS_OF)
     assert len(sql) > 5
     for column in ("partner_id", "partner_name", "customer_id", "customer_name",
                    "invoice_number", "days_overdue", "stage", "stage_rank", "service_stopped",

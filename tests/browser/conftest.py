@@ -5,10 +5,11 @@ exists, plus a known cast imported through the bob API so the flows never depend
 the demo happened to generate: a US partner's customer that is not activated (the wizard's
 target) and, if the demo left none, customers billed months ago that are overdue today.
 
-The app is `streamlit run app.py` with BOB_DB pointing at that store; it is stopped (its
-whole process group) when the session ends. The browser is Debian's Chromium, driven by
-Playwright; without it the test is skipped, except in CI (BOB_REQUIRE_BROWSER=1), where a
-missing browser is a failure.
+The app is `streamlit run app.py` with BOB_DB pointing at that store and BOB_TODAY at the day
+it was built for (the machine's date when the session starts), so the app's business date is
+the store's even past midnight; it is stopped (its whole process group) when the session ends.
+The browser is Debian's Chromium, driven by Playwright; without it the test is skipped, except
+in CI (BOB_REQUIRE_BROWSER=1), where a missing browser is a failure.
 """
 
 import os
@@ -28,7 +29,9 @@ from pathlib import Path
 import pytest
 
 import bob
+from bob.clock import TODAY_ENV
 from bob.months import first_of_next_month
+from tests.conftest import change
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
@@ -64,7 +67,7 @@ LATE_SUBS = [
 @dataclass(frozen=True)
 class Store:
     db: Path
-    as_of: date  # the sidebar's default As of: today
+    as_of: date  # the business date (BOB_TODAY) and so the sidebar's default As of
     target_id: str
     target_name: str
     seats: dict  # the target's subscription kept at BoB start and list price
@@ -95,29 +98,31 @@ def _build_demo(db: Path, as_of: date) -> bool:
 
 def _build_late_customers(db: Path, as_of: date) -> None:
     """Two customers activated ~4 months ago, billed every month since, one small payment."""
-    bob.import_accounts(db, {"partners": [], "customers": LATE, "subscriptions": LATE_SUBS})
     activated_on = as_of - timedelta(days=120)
+    change(db, bob.import_accounts, {"partners": [], "customers": LATE,
+                                     "subscriptions": LATE_SUBS}, today=activated_on)
     start = first_of_next_month(activated_on)
     for customer, email in (("C-BRW-LATE1", "ap@bolt.example"),
                             ("C-BRW-LATE2", "ap@crane.example")):
-        bob.activate(db, bob.ActivationRequest(customer, start, email), as_of=activated_on)
+        change(db, bob.activate, bob.ActivationRequest(customer, start, email),
+               today=activated_on)
     month = start
     while month <= as_of:
-        bob.bill_run(db, month, as_of=month)
+        change(db, bob.bill_run, month, today=month)
         month = first_of_next_month(month)
-    bob.record_payment(db, bob.PaymentRequest("C-BRW-LATE1", Decimal("40.00"), "ACH",
-                                              start + timedelta(days=20), "BRW-1"),
-                       as_of=as_of)
-    bob.run_dunning(db, as_of=as_of)
+    change(db, bob.record_payment, bob.PaymentRequest(
+        "C-BRW-LATE1", Decimal("40.00"), "ACH", start + timedelta(days=20), "BRW-1"),
+        today=as_of)
+    change(db, bob.run_dunning, today=as_of)
 
 
 def build_store(db: Path, as_of: date) -> Store:
     used_demo = _build_demo(db, as_of)
-    bob.import_accounts(db, {"partners": [PARTNER], "customers": [TARGET],
-                             "subscriptions": [TARGET_SEATS, TARGET_FAX]})
-    if len(bob.whatif(db, as_of=as_of + timedelta(days=40))) == 0:
+    change(db, bob.import_accounts, {"partners": [PARTNER], "customers": [TARGET],
+                                     "subscriptions": [TARGET_SEATS, TARGET_FAX]}, today=as_of)
+    if len(bob.whatif(db, as_of=as_of + timedelta(days=40), today=as_of)) == 0:
         _build_late_customers(db, as_of)
-    assert len(bob.whatif(db, as_of=as_of + timedelta(days=40))) > 0
+    assert len(bob.whatif(db, as_of=as_of + timedelta(days=40), today=as_of)) > 0
     return Store(db=db, as_of=as_of, target_id=TARGET["id"], target_name=TARGET["name"],
                  seats=TARGET_SEATS, fax=TARGET_FAX, used_demo=used_demo)
 
@@ -144,15 +149,17 @@ class App:
 
 
 @contextmanager
-def streamlit_server(db: Path, log_path: Path, prepare=lambda: None):
-    """`streamlit run app.py` on a free loopback port with BOB_DB=db; yields its URL once
-    /_stcore/health answers "ok", and stops its whole process group on exit.
+def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None):
+    """`streamlit run app.py` on a free loopback port with BOB_DB=db and BOB_TODAY=today;
+    yields its URL once /_stcore/health answers "ok", and stops its whole process group on
+    exit.
 
     `prepare` runs while Streamlit starts (the app opens the store only when a browser
     asks for a page); the health check waits up to HEALTH_TIMEOUT after it.
     """
     port = _free_port()
-    env = {**os.environ, "BOB_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "BOB_DB": str(db), TODAY_ENV: today.isoformat(),
+           "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py",
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
@@ -183,7 +190,8 @@ def app(tmp_path_factory) -> App:
     workdir = tmp_path_factory.mktemp("browser")
     db, log_path = workdir / "bob.duckdb", workdir / "streamlit.log"
     built: list[Store] = []
-    with streamlit_server(db, log_path, lambda: built.append(build_store(db, date.today()))) \
+    today = date.today()
+    with streamlit_server(db, log_path, today, lambda: built.append(build_store(db, today))) \
             as url:
         yield App(url=url, store=built[0], log=log_path)
 
@@ -196,7 +204,7 @@ def bob_store(app) -> Store:
 @pytest.fixture
 def fresh_app_url(app, tmp_path):
     """A second server on the same store that no browser has visited yet."""
-    with streamlit_server(app.store.db, tmp_path / "streamlit.log") as url:
+    with streamlit_server(app.store.db, tmp_path / "streamlit.log", app.store.as_of) as url:
         yield url
 
 

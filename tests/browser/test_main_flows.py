@@ -4,7 +4,9 @@
    the wizard (start date, billing email, one subscription's start date and price, review,
    Confirm), then sees BoB Information; the store holds exactly that activation;
 2. finance opens the what-if overdue report for a day 40 days ahead and sees the overdue
-   invoices and the amount at risk the report API computes.
+   invoices and the amount at risk the report API computes;
+and the As-of lens around them: viewing another day says so, disables the writes, and "Back to
+today" returns.
 
 Streamlit reruns the script after each interaction, so every step waits for the content the
 step should produce (auto-waiting locators) and for the "Running..." icon to go away.
@@ -22,6 +24,7 @@ import bob
 from bob import reports
 from bob.money import format_money
 from bob.months import first_of_next_month, long_date
+from tests.conftest import preview
 
 EMAIL = "ap@juniper-browser.example"
 FAX_PRICE = "7.50"
@@ -156,7 +159,7 @@ def test_account_manager_activates_billing_on_behalf(page: Page, bob_store, scre
     expect(page.get_by_text(f"First invoice for {start:%B %Y}")).to_be_visible()
     request = bob.ActivationRequest(bob_store.target_id, start, EMAIL, (
         bob.SubscriptionChange(fax["id"], fax_start, Decimal(FAX_PRICE)),))
-    first = bob.preview_first_invoice(bob_store.db, request, as_of=as_of)["invoice"]
+    first = preview(bob_store.db, bob.preview_first_invoice, request, today=as_of)["invoice"]
     expect(metric(page, "Total")).to_have_text(format_money(first["total"]))
     shot(page, screenshots, "05-wizard-review")
     confirm.click()
@@ -173,7 +176,7 @@ def test_account_manager_activates_billing_on_behalf(page: Page, bob_store, scre
     expect(page.get_by_role("button", name="Billing on Behalf Activation")).to_have_count(0)
     shot(page, screenshots, "06-activated")
 
-    profile = bob.customer_profile(bob_store.db, bob_store.target_id, as_of=as_of)
+    profile = bob.customer_profile(bob_store.db, bob_store.target_id, as_of=as_of, today=as_of)
     assert profile["bob_status"] == "Scheduled"
     assert profile["bob_start"] == start
     assert profile["billing_email"] == EMAIL
@@ -186,7 +189,7 @@ def test_account_manager_activates_billing_on_behalf(page: Page, bob_store, scre
 
 def test_finance_opens_the_whatif_overdue_report(page: Page, bob_store, screenshots):
     day = bob_store.as_of + timedelta(days=WHATIF_DAYS)
-    expected = reports.whatif_report(bob_store.db, as_of=day)
+    expected = reports.whatif_report(bob_store.db, as_of=day, today=bob_store.as_of)
     totals = expected["totals"]
     assert totals["overdue_invoices"] > 0 and totals["amount_at_risk"] > 0
 
@@ -235,3 +238,19 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_frame(browser, fresh_app_url
         expect(page.get_by_role("group", name="As of")).to_be_visible(timeout=1_000)
     finally:
         context.close()
+
+
+def test_viewing_another_day_disables_writes_until_back_to_today(page: Page, bob_store):
+    today, later = bob_store.as_of, bob_store.as_of + timedelta(days=WHATIF_DAYS)
+    open_page(page, "Dunning")
+    run = page.get_by_role("button", name="Run today's dunning")
+    expect(run).to_be_enabled()
+    set_date(page, "As of", later)
+    expect(page.get_by_text(f"Viewing {long_date(later)}. Changes happen today, "
+                            f"{long_date(today)}.")).to_be_visible(timeout=SLOW)
+    expect(run).to_be_disabled()
+    page.get_by_role("button", name="Back to today").click()
+    settle(page)
+    expect(page.get_by_role("button", name="Back to today")).to_have_count(0, timeout=SLOW)
+    expect(run).to_be_enabled()
+    expect(page.get_by_text(f"Overdue notices as of {long_date(today)}")).to_be_visible()

@@ -1,9 +1,11 @@
 """The command line as cron and scripts use it: JSON on success, one line and exit 2 on
-bad input, nothing written then."""
+bad input, nothing written then. Each command runs on the business date BOB_TODAY (AS_OF
+unless a test rehearses another day)."""
 
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,9 +33,10 @@ ACCOUNTS = {
 }
 
 
-def bob(db: Path, *args: str) -> subprocess.CompletedProcess:
+def bob(db: Path, *args: str, today: str = AS_OF) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bob", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "BOB_TODAY": today})
 
 
 def table_counts(db: Path) -> dict:
@@ -111,7 +114,8 @@ def test_pay_allocates_and_report_csv_shows_the_invoice_paid(billed):
                  "--date", AS_OF, "--reference", "wire 991", "--as-of", AS_OF)
     assert result.returncode == 0, result.stderr
     payment = json.loads(result.stdout)
-    assert payment["allocations"] == [{"invoice_number": 1, "amount": "110.02"}]
+    assert payment["allocations"] == [{"invoice_number": 1, "amount": "110.02",
+                                       "applied_on": AS_OF}]
     assert payment["balance"] == "10.00"
     rows = list(csv.DictReader(io.StringIO(
         bob(billed, "report", "invoices", "--as-of", AS_OF).stdout)))
@@ -138,7 +142,8 @@ def test_bad_payment_is_refused_and_writes_nothing(billed, args, words):
 
 def test_cancel_prints_the_cancellation_invoice(billed):
     result = bob(billed, "cancel", "1", "--as-of", AS_OF)
-    assert json.loads(result.stdout) == {"canceled": 1, "cancellation_invoice": 2}
+    assert json.loads(result.stdout) == {"canceled": 1, "cancellation_invoice": 2,
+                                         "service_restored": False}
     rows = json.loads(bob(billed, "report", "invoices", "--as-of", AS_OF,
                           "--format", "json").stdout)
     statuses = {row["number"]: row["status"] for row in rows}
@@ -153,27 +158,38 @@ def test_canceling_a_paid_invoice_is_refused(billed):
 
 def test_dunning_dry_run_writes_nothing_and_the_real_run_sends_once(billed):
     day_5 = "2026-12-30"  # due 25 December + 5 days
-    dry = json.loads(bob(billed, "dunning", "--as-of", day_5, "--dry-run").stdout)
+    dry = json.loads(bob(billed, "dunning", "--as-of", day_5, "--dry-run", today=day_5).stdout)
     assert dry["notices_sent"] == 1
-    first = json.loads(bob(billed, "dunning", "--as-of", day_5).stdout)
-    second = json.loads(bob(billed, "dunning", "--as-of", day_5).stdout)
+    first = json.loads(bob(billed, "dunning", "--as-of", day_5, today=day_5).stdout)
+    second = json.loads(bob(billed, "dunning", "--as-of", day_5, today=day_5).stdout)
     assert (first["notices_sent"], second["notices_sent"]) == (1, 0)
 
 
-def whatif_stages(db, as_of: str) -> list[tuple]:
-    rows = json.loads(bob(db, "report", "whatif", "--as-of", as_of, "--format", "json").stdout)
+def test_a_change_dated_after_today_is_refused_and_writes_nothing(billed):
+    before = table_counts(billed)
+    assert_refused(bob(billed, "cancel", "1", "--as-of", "2026-11-26"), "is after today")
+    assert_refused(bob(billed, "dunning", "--as-of", "2026-12-30"), "is after today")
+    assert table_counts(billed) == before
+
+
+def whatif_stages(db, as_of: str, *, today: str) -> list[tuple]:
+    rows = json.loads(bob(db, "report", "whatif", "--as-of", as_of, "--format", "json",
+                          today=today).stdout)
     return [(r["invoice_number"], r["stage"], r["service_stops_on"]) for r in rows]
 
 
 def test_whatif_report_prints_stage_and_stop_date_of_daily_runs(billed):
     # Invoice 1 falls due on 25 December 2026; the job runs from the day after.
-    assert bob(billed, "dunning", "--as-of", "2026-12-26").returncode == 0
-    assert whatif_stages(billed, "2027-01-29") == [(1, "stop_35", "2027-01-29")]
+    day = "2026-12-26"
+    assert bob(billed, "dunning", "--as-of", day, today=day).returncode == 0
+    assert whatif_stages(billed, "2027-01-29", today=day) == [(1, "stop_35", "2027-01-29")]
 
 
 def test_whatif_before_the_job_ever_ran_has_the_first_run_catch_up(billed):
-    # Its first run on 29 January sends the warning, so the stop follows 5 days later.
-    assert whatif_stages(billed, "2027-01-29") == [(1, "warning_30", "2027-02-03")]
+    # Read on 29 January with the job never run: its first run, that day, sends the warning,
+    # so the stop follows 5 days later.
+    assert whatif_stages(billed, "2027-01-29", today="2027-01-29") == [
+        (1, "warning_30", "2027-02-03")]
 
 
 def test_aging_report_as_csv_has_a_header_and_buckets(billed):

@@ -135,7 +135,7 @@ def test_some_activations_changed_a_price_or_a_start_date(db):
 
 
 def test_some_activations_are_scheduled_for_next_month_and_some_customers_not_activated(db):
-    listed = bob.customers(db, as_of=AS_OF)
+    listed = bob.customers(db, as_of=AS_OF, today=AS_OF)
     statuses = set(listed["bob_status"])
     assert {"Active", "Scheduled", "Not activated"} <= statuses
     assert value(db, "SELECT count(*) FROM activations WHERE start_date = ?",
@@ -158,19 +158,19 @@ def test_every_stage_has_been_sent_and_the_outage_left_skipped_reminders(db):
 
 def test_on_as_of_customers_stand_at_a_reminder_and_at_the_stop(db):
     # Every month's invoices share one due date, so one date shows one reminder step.
-    stages = set(bob.whatif(db, as_of=AS_OF)["stage"])
+    stages = set(bob.whatif(db, as_of=AS_OF, today=AS_OF)["stage"])
     assert "reminder_15" in stages and "stop_35" in stages
 
 
 def test_within_a_month_of_as_of_every_stage_is_reached_if_nothing_is_paid(db):
     reached = set()
     for days in range(0, 36, 5):
-        reached |= set(bob.whatif(db, as_of=AS_OF + timedelta(days=days))["stage"])
+        reached |= set(bob.whatif(db, as_of=AS_OF + timedelta(days=days), today=AS_OF)["stage"])
     assert reached >= STAGES
 
 
 def test_services_were_stopped_and_some_restored_after_paying(db):
-    listed = bob.customers(db, as_of=AS_OF)
+    listed = bob.customers(db, as_of=AS_OF, today=AS_OF)
     assert (listed["bob_status"] == "Service stopped").any()
     restored = rows(db, """
         SELECT r.customer_id, r.on_date,
@@ -226,7 +226,7 @@ def test_invoice_totals_less_allocations_equal_each_customers_open_balance(db):
         FROM invoices i LEFT JOIN (SELECT invoice_number, sum(amount) AS amount
                                    FROM allocations GROUP BY 1) a ON a.invoice_number = i.number
         GROUP BY i.customer_id""")}
-    listed = bob.customers(db, as_of=AS_OF)
+    listed = bob.customers(db, as_of=AS_OF, today=AS_OF)
     open_balance = dict(zip(listed["customer_id"], listed["open_balance"], strict=True))
     summed = {r["customer_id"]: r["balance"] for r in rows(
         db, "SELECT customer_id, sum(balance) AS balance FROM invoice_state(?) GROUP BY 1",
