@@ -6,6 +6,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import store
+from bob.activation import normalized_email
 from bob.errors import BobError
 from bob.money import parse_amount
 from bob.store import accounts as accounts_sql
@@ -53,6 +54,8 @@ def parse_import(data: dict) -> dict[str, pd.DataFrame]:
     if len(bad):
         raise BobError(f"Partner {bad['id'].iloc[0]} needs a two-letter country code "
                        f"such as US, not {bad['country'].iloc[0]!r}.")
+    partners["email"] = [normalized_email(email, what=f"The email of partner {partner}")
+                         for partner, email in zip(partners["id"], partners["email"], strict=True)]
     subs = frames["subscriptions"]
     try:
         subs["quantity"] = [int(q) for q in subs["quantity"]]

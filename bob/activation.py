@@ -43,12 +43,22 @@ def earliest_start(as_of: date) -> date:
     return first_of_next_month(as_of)
 
 
-def normalized_email(email: str) -> str:
-    """The address as stored, or a BobError naming what is wrong with it."""
+def normalized_email(email: str, *, what: str = "The billing email") -> str:
+    """The address as stored (an international domain in its ASCII form, xn--...), or a
+    BobError naming what is wrong with it. Letters beyond ASCII before the @ are refused:
+    they need SMTPUTF8, which mail servers need not offer, so such an address could never
+    be sent to."""
+    text = str(email).strip()
+    local = text.rpartition("@")[0]
+    if not local.isascii():
+        letters = "".join(dict.fromkeys(char for char in local if not char.isascii()))
+        raise BobError(f"{what} {text!r} cannot receive BoB's emails: the part before the @ "
+                       f"has letters mail servers need not accept ({letters}). Use an "
+                       "address with plain letters (a-z, digits, . _ -) before the @.")
     try:
-        return validate_email(str(email).strip(), check_deliverability=False).normalized
+        return validate_email(text, check_deliverability=False, allow_smtputf8=False).ascii_email
     except EmailNotValidError as error:
-        raise BobError(f"The billing email {email!r} is not a valid address: {error}") from None
+        raise BobError(f"{what} {email!r} is not a valid address: {error}") from None
 
 
 def check_start(start: date, as_of: date) -> None:

@@ -199,6 +199,18 @@ def test_import_of_a_broken_file_writes_nothing(db, tmp_path):
     assert bob(db, "import", str(ok)).returncode == 0, "P9 must not have been written before"
 
 
+def test_import_of_a_partner_email_that_needs_smtputf8_is_refused_and_writes_nothing(
+        db, tmp_path):
+    partner = {"id": "P9", "name": "X", "country": "US", "email": "jörg@exämple.com"}
+    unsendable = tmp_path / "unsendable.json"
+    unsendable.write_text(json.dumps({"partners": [partner]}))
+    assert_refused(bob(db, "import", str(unsendable)),
+                   "The email of partner P9 'jörg@exämple.com' cannot receive BoB's emails")
+    sendable = tmp_path / "sendable.json"
+    sendable.write_text(json.dumps({"partners": [{**partner, "email": "jorg@exämple.com"}]}))
+    assert bob(db, "import", str(sendable)).returncode == 0, "P9 must not have been written before"
+
+
 def test_import_of_a_quantity_too_large_to_bill_is_refused_and_writes_nothing(db, tmp_path):
     oversized = tmp_path / "oversized.json"
     oversized.write_text(json.dumps({
