@@ -3,6 +3,7 @@
 import streamlit as st
 
 from bob import store
+from bob.errors import StoreBusy
 from pages import common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
@@ -21,5 +22,8 @@ PAGES = [
 page = st.navigation(PAGES)
 common.sidebar()
 # A rerun's reads share one open store instead of each starting the database again.
-with store.session(common.db_path()):
-    page.run()
+try:
+    with store.session(common.db_path()):
+        page.run()
+except StoreBusy as busy:
+    st.error(str(busy), icon=":material/hourglass_top:")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 import bob
-from bob.errors import BobError
+from bob.errors import BobError, StoreBusy
 from bob.money import parse_amount
 from bob.months import parse_date, parse_month
 
@@ -199,9 +199,9 @@ def run(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         run(parser().parse_args(argv))
-    except BobError as error:
+    except BobError as error:  # a refusal is bad input (2); a busy store is worth a retry (1)
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return 1 if isinstance(error, StoreBusy) else 2
     except Exception as error:  # one line for cron mail, never a traceback
         message = " ".join(str(error).split())
         print(f"error: {type(error).__name__}: {message}", file=sys.stderr)

@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from bob.errors import StoreBusy
 from bob.store import receivables
 from bob.store.schema import migrate
 
@@ -54,7 +55,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting for another process to let go of it."""
+    """Open the file, waiting for another process to let go of it; StoreBusy when it has
+    not by LOCK_WAIT_SECONDS."""
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     attempt = 0
@@ -62,8 +64,10 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
         try:
             return duckdb.connect(str(path))
         except duckdb.Error as error:
-            if not _is_lock_error(error) or time.monotonic() > deadline:
+            if not _is_lock_error(error):
                 raise
+            if time.monotonic() > deadline:
+                raise StoreBusy() from None
             time.sleep(_backoff(attempt))
             attempt += 1
 

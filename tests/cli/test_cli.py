@@ -4,6 +4,7 @@ bad input, nothing written then."""
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,9 +32,10 @@ ACCOUNTS = {
 }
 
 
-def bob(db: Path, *args: str) -> subprocess.CompletedProcess:
+def bob(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bob", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 def table_counts(db: Path) -> dict:
@@ -86,6 +88,18 @@ def test_start_in_the_current_month_is_refused_in_one_line(db):
     again = bob(db, "activate", "--customer", "C1", "--start", "2026-12-01", "--email",
                 "ap@bolt.example", "--as-of", AS_OF)
     assert again.returncode == 0, "the refused activation must have written nothing"
+
+
+def test_a_store_held_by_another_process_past_the_lock_wait_is_busy_in_one_line(db, held_store):
+    activation = ("activate", "--customer", "C1", "--start", "2026-12-01", "--email",
+                  "ap@bolt.example", "--as-of", AS_OF)
+    release = held_store(db)
+    result = bob(db, *activation, env={"BOB_LOCK_WAIT_SECONDS": "0.5"})
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("error: The store is busy (another BoB process is writing); "
+                             "try again.\n")
+    release()
+    assert bob(db, *activation).returncode == 0, "the busy activation must have written nothing"
 
 
 def test_non_us_partner_is_refused(db):
