@@ -179,12 +179,14 @@ def run(args: argparse.Namespace) -> None:
     elif command == "dunning":
         _print_json(bob.run_dunning(db, as_of=args.as_of, dry_run=args.dry_run, actor=args.actor))
     elif command == "deliver":
+        from bob.clock import business_date
         from bob.notices import SmtpConfig, deliver_pending
         config = SmtpConfig.from_env()
         if config is None:
             raise BobError("SMTP is not configured: set BOB_SMTP_HOST (and port, user, password)"
                            " or an [smtp] table in .streamlit/secrets.toml.")
-        _print_json(deliver_pending(db, config, limit=args.limit))
+        _print_json(deliver_pending(db, config, today=business_date(), limit=args.limit,
+                                    actor=args.actor))
     elif command == "config":
         from bob.config import configure
         _print_json(configure(db, payment_terms_days=args.payment_terms,

@@ -6,7 +6,7 @@ Query parameters: ?email=N opens an email, ?customer=ID and ?invoice=N filter th
 
 import streamlit as st
 
-from bob import notices, reports
+from bob import clock, notices, reports
 from bob.errors import BobError
 from bob.months import long_date
 from pages import common
@@ -14,6 +14,7 @@ from pages import common
 LIMIT = 500
 EMAIL, CUSTOMER, INVOICE = "email", "customer", "invoice"
 TABLE = "notices_table"
+DELIVERY = "notices_delivery"  # the last delivery's report, shown once
 KINDS = reports.NOTICE_KINDS
 STATE_COLORS = {"delivered": "green", "pending": "orange", "failed": "red"}
 OUTBOX_COLUMNS = {
@@ -55,6 +56,17 @@ def smtp_config():
         return None
 
 
+def deliver(config) -> None:
+    """The button's callback. Streamlit runs it before the rerun's script, so outside
+    app.py's store session: the store is not held while the mail server is talked to."""
+    try:
+        st.session_state[DELIVERY] = notices.deliver_pending(
+            str(common.db_path()), config, today=clock.business_date(), actor="app")
+    except BobError as error:
+        st.session_state[DELIVERY] = error
+    st.cache_data.clear()
+
+
 def delivery() -> None:
     config = smtp_config()
     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -63,19 +75,19 @@ def delivery() -> None:
     else:
         left.caption(f"SMTP: {config.host}:{config.port} ({config.security}), from "
                      f"{config.sender}.")
-    if not right.button("Deliver pending", icon=":material/outgoing_mail:"):
+    right.button("Deliver pending", icon=":material/outgoing_mail:", on_click=deliver,
+                 args=(config,))
+    report = st.session_state.pop(DELIVERY, None)
+    if report is None:
         return
-    if config is None:
+    if isinstance(report, BobError):
+        st.error(str(report), icon=":material/block:")
+    elif not report.configured:
         st.info(SMTP_HELP, icon=":material/settings:")
-        return
-    with st.status(f"Delivering pending emails through {config.host}…", expanded=True) as status:
-        report = common.write(notices.deliver_pending, config, actor="app")
-        if report is None:
-            status.update(label="Delivery was refused; nothing was sent.", state="error")
-            return
-        status.update(label=f"{report.sent:,} sent, {report.refused:,} refused, "
-                            f"{report.pending:,} still pending.",
-                      state="error" if report.error else "complete")
+    else:
+        label = (f"{report.sent:,} sent, {report.refused:,} refused, {report.pending:,} still "
+                 "pending" + (f": {report.reason}." if report.reason else "."))
+        st.status(label, state="error" if report.error else "complete")
         if report.error:
             st.warning(f"{report.error}. The rest waits for the next delivery.",
                        icon=":material/warning:")

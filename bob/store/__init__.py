@@ -77,6 +77,19 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 # version (about 1 ms a read).
 _in_session: Counter[Path] = Counter()
 _in_session_lock = threading.Lock()
+_this_thread = threading.local()  # .sessions: the stores this thread's sessions hold open
+
+
+def _sessions_of_this_thread() -> Counter[Path]:
+    if not hasattr(_this_thread, "sessions"):
+        _this_thread.sessions = Counter()
+    return _this_thread.sessions
+
+
+def held_by_this_thread(path: str | Path | None = None) -> bool:
+    """Whether a session of the calling thread holds the store open: other processes then
+    wait for the file until the session ends, so nothing slow may happen meanwhile."""
+    return _sessions_of_this_thread()[db_path(path).resolve()] > 0
 
 
 @contextmanager
@@ -103,12 +116,14 @@ def session(path: str | Path | None = None) -> Iterator[None]:
         yield
         return
     with connect(resolved):
-        key = resolved.resolve()
+        key, mine = resolved.resolve(), _sessions_of_this_thread()
         with _in_session_lock:
             _in_session[key] += 1
+        mine[key] += 1
         try:
             yield
         finally:
+            mine[key] -= 1
             with _in_session_lock:
                 _in_session[key] -= 1
 

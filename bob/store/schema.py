@@ -239,6 +239,14 @@ MIGRATIONS: tuple[str, ...] = (
     # 6: each email's first successful delivery on its outbox row (see bob.store.outbox)
     "ALTER TABLE outbox ADD COLUMN delivered_at TIMESTAMP;\n"
     + outbox.MARK_DELIVERED.format(which="TRUE"),
+    # 7: each claim names its sender's host, boot and process, so a dead sender's claims are
+    # taken over as soon as it is gone (see bob.senders)
+    """
+    ALTER TABLE delivery_claims ADD COLUMN host VARCHAR;
+    ALTER TABLE delivery_claims ADD COLUMN booted_at DOUBLE;
+    ALTER TABLE delivery_claims ADD COLUMN pid INTEGER;
+    ALTER TABLE delivery_claims ADD COLUMN started_at DOUBLE;
+    """,
 )
 
 
