@@ -3,6 +3,7 @@
 import streamlit as st
 
 from bob import store
+from bob.errors import StoreBusy
 from pages import common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
@@ -23,5 +24,8 @@ common.start_rerun()  # the business date: read here, once; every change happens
 common.sidebar()
 common.lens_banner()
 # A rerun's reads share one open store instead of each starting the database again.
-with store.session(common.db_path()):
-    page.run()
+try:
+    with store.session(common.db_path()):
+        page.run()
+except StoreBusy as busy:
+    st.error(str(busy), icon=":material/hourglass_top:")

@@ -43,10 +43,20 @@ def earliest_start(as_of: date) -> date:
 
 
 def normalized_email(email: str, *, what: str = "The billing email") -> str:
-    """The address as stored, or a BobError naming what is wrong with it (`what` names the
-    address: the billing email, a partner's email in an import)."""
+    """The address as stored (an international domain in its ASCII form, xn--...), or a
+    BobError naming what is wrong with it. Letters beyond ASCII before the @ are refused:
+    they need SMTPUTF8, which mail servers need not offer, so such an address could never
+    be sent to. `what` names the address: the billing email, a partner's email in an
+    import."""
+    text = str(email).strip()
+    local = text.rpartition("@")[0]
+    if not local.isascii():
+        letters = "".join(dict.fromkeys(char for char in local if not char.isascii()))
+        raise BobError(f"{what} {text!r} cannot receive BoB's emails: the part before the @ "
+                       f"has letters mail servers need not accept ({letters}). Use an "
+                       "address with plain letters (a-z, digits, . _ -) before the @.")
     try:
-        return validate_email(str(email).strip(), check_deliverability=False).normalized
+        return validate_email(text, check_deliverability=False, allow_smtputf8=False).ascii_email
     except EmailNotValidError as error:
         raise BobError(f"{what} {email!r} is not a valid address: {error}") from None
 

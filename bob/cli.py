@@ -20,7 +20,7 @@ import pandas as pd
 
 import bob
 from bob.clock import business_date
-from bob.errors import BobError
+from bob.errors import BobError, StoreBusy
 from bob.money import parse_amount
 from bob.months import long_date, parse_date, parse_month
 from bob.unit_of_work import unit_of_work
@@ -240,7 +240,8 @@ def run(args: argparse.Namespace, today: date) -> None:
         if config is None:
             raise BobError("SMTP is not configured: set BOB_SMTP_HOST (and port, user, password)"
                            " or an [smtp] table in .streamlit/secrets.toml.")
-        _print_json(deliver_pending(db, config, limit=args.limit))
+        _print_json(deliver_pending(db, config, today=today, limit=args.limit,
+                                    actor=args.actor))
     elif command == "config":
         from bob.config import configure
         _change(args, today, configure, payment_terms_days=args.payment_terms,
@@ -277,9 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_text(arguments)
         run(parser().parse_args(arguments), business_date())
-    except BobError as error:
+    except BobError as error:  # a refusal is bad input (2); a busy store is worth a retry (1)
         print(f"error: {_one_line(error)}", file=sys.stderr)
-        return 2
+        return 1 if isinstance(error, StoreBusy) else 2
     except (duckdb.InternalException, duckdb.FatalException) as error:
         print("error: The store hit an internal error; nothing was written: "
               f"{_one_line(error)}", file=sys.stderr)

@@ -2,23 +2,25 @@
 
 Every email is first an outbox row, written in the same transaction as the decision behind
 it, so nothing is lost while SMTP is down. `deliver_pending` sends the rows with no ok
-delivery yet and records each attempt as a `deliveries` row; a delivered row is never sent
-again. A refused message (4xx, 5xx) is a counted attempt; a server that cannot be reached
-costs no attempt, so rows wait out any outage. A sender first claims the rows it sends
-(200 at a time), so a second sender in another process leaves them alone; the claims of a
-sender that died lapse after 15 minutes. Should the process die between the server's
-"250 OK" and recording it, the next run sends the row again with the same Message-ID, so
-the receiver can drop the copy.
+delivery yet whose date has come, and records each attempt as a `deliveries` row in its own
+short transaction as soon as the server answers; a delivered row is never sent again. A
+refused message (4xx, 5xx) is a counted attempt; a server that cannot be reached costs no
+attempt, so rows wait out any outage. A sender first claims the rows it sends (200 at a
+time), so a second sender in another process leaves them alone; the claims of a sender that
+died are taken over at once (bob.senders). Should the process die between the server's
+"250 OK" and recording it, that one email is sent again by the next run, with the same
+Message-ID, so the receiver can drop the copy.
+
+The store is open only for those transactions, never while the mail server is talked to
+(its timeouts run to 30 s), so the cron job never waits on SMTP.
 """
 
 import os
 import smtplib
-import socket
 import ssl
 import threading
 import time
 import tomllib
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,6 +33,7 @@ import pandas as pd
 from bob import store
 from bob.errors import BobError
 from bob.notice_text import Notice, RenderedEmail, render
+from bob.senders import Claim, Sender, still_running
 from bob.store import outbox as outbox_sql
 
 __all__ = ["DeliveryReport", "Notice", "RenderedEmail", "SmtpConfig", "deliver_pending",
@@ -42,9 +45,7 @@ ENV_NAMES = {"host": "BOB_SMTP_HOST", "port": "BOB_SMTP_PORT", "security": "BOB_
 MAX_ATTEMPTS = 8
 ROUNDS = 3  # sending rounds in one call: the first try and two retries, 2 s then 4 s later
 FIRST_BACKOFF_SECONDS = 2.0
-BATCH_SIZE = 50  # attempts recorded per write
 CLAIM_CHUNK = 200  # rows claimed at a time, sent, recorded, then let go
-CLAIM_LEASE_SECONDS = 15 * 60  # a claim older than this belongs to a sender that died
 
 # One delivery at a time per process; between processes, claims (bob.store.outbox) keep
 # two senders off the same row.
@@ -122,6 +123,7 @@ class DeliveryReport:
     rounds: int = 0
     error: str | None = None  # the last reason a round stopped short, if one did
     configured: bool = True
+    reason: str | None = None  # why nothing was sent, when nothing was
 
 
 @dataclass(frozen=True)
@@ -130,14 +132,21 @@ class _Pending:
     attempts: int
 
 
-def _claim(db, claimer: str, max_attempts: int, limit: int, tried: list[int]) -> list[_Pending]:
-    rows = store.write(db, lambda con: outbox_sql.claim_pending(
-        con, max_attempts, limit, claimer, CLAIM_LEASE_SECONDS, tried))
-    return [_Pending(Notice.from_row(row), row["attempts"]) for row in rows]
+def _claim(db, sender: Sender, max_attempts: int, limit: int, today: date,
+           tried: list[int]) -> list[_Pending]:
+    """In one transaction: drop the claims of senders that are gone, then claim rows."""
+    def work(con):
+        gone = [claim.claimer for claim in _claims(con) if not still_running(claim, sender)]
+        outbox_sql.drop_claims(con, gone)
+        return outbox_sql.claim_pending(
+            con, {"claimer": sender.claimer, "host": sender.host, "booted_at": sender.booted_at,
+                  "pid": sender.pid, "started_at": sender.started_at},
+            max_attempts=max_attempts, limit=limit, today=today, skip=tried)
+    return [_Pending(Notice.from_row(row), row["attempts"]) for row in store.write(db, work)]
 
 
-def _count_pending(db, max_attempts: int) -> int:
-    return store.read(db, lambda con: outbox_sql.count_pending(con, max_attempts))
+def _claims(con) -> list[Claim]:
+    return [Claim(**row) for row in outbox_sql.claimers(con)]
 
 
 @dataclass(frozen=True)
@@ -149,58 +158,57 @@ class _Failure:
 
 @dataclass
 class _Tally:
-    """Attempts made in one call, written to `deliveries` in batches between SMTP sessions."""
+    """The attempts of one call; each is recorded as soon as the server has answered."""
     db: object
+    sender: Sender
     actor: str
     max_attempts: int
-    batch: list = field(default_factory=list)
     sent: int = 0
     refused: int = 0
     rounds: int = 0
     error: str | None = None
+    last_refusal: str | None = None
 
     def record(self, item: _Pending, failure: _Failure | None) -> None:
-        self.batch.append({"seq": len(self.batch), "outbox_id": item.notice.id,
-                           "ok": failure is None, "error": failure and failure.error})
-        self.sent += failure is None
-        self.refused += failure is not None
-        if len(self.batch) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        batch, self.batch = self.batch, []
-        delivered = [row["outbox_id"] for row in batch if row["ok"]]
-        refused = [row["outbox_id"] for row in batch if not row["ok"]]
+        outbox_id, error = item.notice.id, failure and failure.error
 
         def write(con):
-            outbox_sql.record_attempts(con, batch)
-            store.audit(con, self.actor, "deliver", "outbox",
-                        f"delivered {delivered}; refused {refused}")
+            outbox_sql.record_attempt(con, outbox_id, error, self.sender.claimer)
+            store.audit(con, self.actor, "deliver", f"outbox:{outbox_id}",
+                        "delivered" if error is None else f"refused: {error}")
 
         store.write(self.db, write)
+        self.sent += failure is None
+        self.refused += failure is not None
+        self.last_refusal = error or self.last_refusal
 
 
-def deliver_pending(db, config: SmtpConfig | None, *, limit: int | None = None,
+def deliver_pending(db, config: SmtpConfig | None, *, today: date, limit: int | None = None,
                     max_attempts: int = MAX_ATTEMPTS, sleep: Callable[[float], None] = time.sleep,
                     actor: str = "system") -> DeliveryReport:
-    """Send the outbox rows not yet delivered, oldest first, and record every attempt.
+    """Send the outbox rows not yet delivered and dated `today` (the business date) or
+    earlier, oldest first, and record every attempt.
 
     Retries within the call, after 2 s then 4 s, what a server refused for now (4xx) or
     could not take (connection lost); the rest waits for the next call. Without `config`
-    nothing is sent and the rows stay in the outbox.
+    nothing is sent and the rows stay in the outbox. The store is opened for each claim and
+    each record only, so this must not run inside a store session, which keeps it open.
     """
+    if store.held_by_this_thread(db):
+        raise RuntimeError("deliver_pending talks to a mail server for seconds at a time, so it "
+                           "runs outside a store session: the lock is never held across the "
+                           "network.")
     if config is None:
-        return DeliveryReport(pending=_count_pending(db, max_attempts), configured=False,
-                              error="SMTP is not configured; emails wait in the outbox.")
-    claimer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    tally = _Tally(db, actor, max_attempts)
+        waiting = store.read(db, lambda con: outbox_sql.waiting(con, max_attempts, today))
+        return DeliveryReport(pending=waiting["pending"], configured=False,
+                              reason="SMTP is not configured; emails wait in the outbox.")
+    sender = Sender.this_call()
+    tally = _Tally(db, sender, actor, max_attempts)
     left, tried = limit, []
     with _delivering:
         while left is None or left > 0:
             chunk = CLAIM_CHUNK if left is None else min(left, CLAIM_CHUNK)
-            queue = _claim(db, claimer, max_attempts, chunk, tried)
+            queue = _claim(db, sender, max_attempts, chunk, today, tried)
             if not queue:
                 break
             tried += [item.notice.id for item in queue]
@@ -208,12 +216,37 @@ def deliver_pending(db, config: SmtpConfig | None, *, limit: int | None = None,
             try:
                 unsent = _send_with_retries(config, queue, tally, sleep)
             finally:
-                tally.flush()
-                store.write(db, lambda con: outbox_sql.release_claims(con, claimer))
+                store.write(db, lambda con: outbox_sql.release_claims(con, sender.claimer))
             if unsent:
                 break  # the server is not taking them now: the rest waits for the next call
-        return DeliveryReport(sent=tally.sent, refused=tally.refused, rounds=tally.rounds,
-                              pending=_count_pending(db, max_attempts), error=tally.error)
+        return _report(db, tally, len(tried), max_attempts, today)
+
+
+def _report(db, tally: _Tally, tried: int, max_attempts: int, today: date) -> DeliveryReport:
+    waiting, holders = store.read(db, lambda con: (
+        outbox_sql.waiting(con, max_attempts, today), _claims(con)))
+    return DeliveryReport(sent=tally.sent, refused=tally.refused, rounds=tally.rounds,
+                          pending=waiting["pending"], error=tally.error,
+                          reason=None if tally.sent else _why_nothing_was_sent(
+                              tally, tried, waiting, holders, today))
+
+
+def _why_nothing_was_sent(tally: _Tally, tried: int, waiting: dict, holders: list[Claim],
+                          today: date) -> str:
+    if tally.refused:
+        return f"all {tried} failed: {tally.last_refusal}"
+    if tally.error:
+        return tally.error
+    held = sum(claim.rows for claim in holders)
+    reasons = [f"{claim.rows} claimed by a running sender ({claim.describe()})"
+               for claim in holders]
+    if waiting["later"]:
+        reasons.append(f"{waiting['later']} dated after {today}, sent from their day on")
+    if waiting["pending"] - waiting["later"] - held > 0:
+        reasons.append(f"{waiting['pending'] - waiting['later'] - held} past the limit")
+    if waiting["failed"]:
+        reasons.append(f"{waiting['failed']} failed for good (see the outbox)")
+    return "; ".join(reasons) if reasons else "nothing pending"
 
 
 def _send_with_retries(config: SmtpConfig, queue: list[_Pending], tally: _Tally,
@@ -225,7 +258,6 @@ def _send_with_retries(config: SmtpConfig, queue: list[_Pending], tally: _Tally,
         if round_no:
             sleep(FIRST_BACKOFF_SECONDS * 2 ** (round_no - 1))
         queue = _send_round(config, queue, tally)
-        tally.flush()
     return queue
 
 

@@ -14,6 +14,7 @@ from pages import common
 LIMIT = 500
 EMAIL, CUSTOMER, INVOICE = "email", "customer", "invoice"
 TABLE = "notices_table"
+DELIVERY = "notices_delivery"  # the last delivery's report, shown once
 KINDS = reports.NOTICE_KINDS
 STATE_COLORS = {"delivered": "green", "pending": "orange", "failed": "red"}
 OUTBOX_COLUMNS = {
@@ -55,6 +56,17 @@ def smtp_config():
         return None
 
 
+def deliver(config) -> None:
+    """The button's callback. Streamlit runs it before the rerun's script, so outside
+    app.py's store session: the store is not held while the mail server is talked to."""
+    try:
+        st.session_state[DELIVERY] = notices.deliver_pending(
+            str(common.db_path()), config, today=common.today(), actor=common.ACTOR)
+    except BobError as error:
+        st.session_state[DELIVERY] = error
+    st.cache_data.clear()
+
+
 def delivery() -> None:
     config = smtp_config()
     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -63,18 +75,19 @@ def delivery() -> None:
     else:
         left.caption(f"SMTP: {config.host}:{config.port} ({config.security}), from "
                      f"{config.sender}.")
-    if not right.button("Deliver pending", icon=":material/outgoing_mail:",
-                        disabled=common.lens_only(), help=common.lens_reason()):
+    right.button("Deliver pending", icon=":material/outgoing_mail:", on_click=deliver,
+                 args=(config,), disabled=common.lens_only(), help=common.lens_reason())
+    report = st.session_state.pop(DELIVERY, None)
+    if report is None:
         return
-    if config is None:
+    if isinstance(report, BobError):
+        st.error(str(report), icon=":material/block:")
+    elif not report.configured:
         st.info(SMTP_HELP, icon=":material/settings:")
-        return
-    with st.status(f"Delivering pending emails through {config.host}…", expanded=True) as status:
-        report = notices.deliver_pending(str(common.db_path()), config)
-        st.cache_data.clear()
-        status.update(label=f"{report.sent:,} sent, {report.refused:,} refused, "
-                            f"{report.pending:,} still pending.",
-                      state="error" if report.error else "complete")
+    else:
+        label = (f"{report.sent:,} sent, {report.refused:,} refused, {report.pending:,} still "
+                 "pending" + (f": {report.reason}." if report.reason else "."))
+        st.status(label, state="error" if report.error else "complete")
         if report.error:
             st.warning(f"{report.error}. The rest waits for the next delivery.",
                        icon=":material/warning:")

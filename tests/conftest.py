@@ -11,6 +11,8 @@ test gets a copy. Test modules import the cast's names from here: `from tests.co
 """
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -214,3 +216,35 @@ def december_invoice(scenario, prebuilt) -> int:
     31 December 2026): the scenario's store is replaced by one built that way."""
     prebuilt(with_december_invoice, scenario.db)
     return 1
+
+
+# Another process (the cron job, a second app) that opens the store and keeps it open until
+# told to let go: its stdin closes.
+HOLDER = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def held_store():
+    """`held_store(path)` returns once another process holds the store at `path`; it lets go
+    when `release()` is called, or at the end of the test."""
+    holders = []
+
+    def release() -> None:
+        for holder in holders:
+            holder.communicate(timeout=30)
+
+    def hold(path: Path):
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], text=True,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        holders.append(holder)
+        assert holder.stdout.readline() == "holding\n"
+        return release
+
+    yield hold
+    release()

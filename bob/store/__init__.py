@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from bob.errors import BobError
+from bob.errors import BobError, StoreBusy
 from bob.store import receivables
 from bob.store.schema import migrate
 
@@ -68,8 +68,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _open(path: Path, *, create: bool) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting for another process to let go of it. Only `create` makes a
-    store (and its folder) where there is none."""
+    """Open the file, waiting for another process to let go of it (StoreBusy when it has not
+    by the lock wait). Only `create` makes a store (and its folder) where there is none."""
     deadline = time.monotonic() + lock_wait_seconds()
     if not create and not path.exists():
         raise BobError(f"There is no store at {path}; create one with demo or import.")
@@ -87,7 +87,7 @@ def _open(path: Path, *, create: bool) -> duckdb.DuckDBPyConnection:
             if not _is_lock_error(error):
                 raise BobError(f"Cannot open {path} as a store: {_first_line(error)}") from None
             if time.monotonic() > deadline:
-                raise
+                raise StoreBusy() from None
             time.sleep(_backoff(attempt))
             attempt += 1
         else:
@@ -116,6 +116,19 @@ def _first_line(error: Exception) -> str:
 # version (about 1 ms a read).
 _in_session: Counter[Path] = Counter()
 _in_session_lock = threading.Lock()
+_this_thread = threading.local()  # .sessions: the stores this thread's sessions hold open
+
+
+def _sessions_of_this_thread() -> Counter[Path]:
+    if not hasattr(_this_thread, "sessions"):
+        _this_thread.sessions = Counter()
+    return _this_thread.sessions
+
+
+def held_by_this_thread(path: str | Path | None = None) -> bool:
+    """Whether a session of the calling thread holds the store open: other processes then
+    wait for the file until the session ends, so nothing slow may happen meanwhile."""
+    return _sessions_of_this_thread()[db_path(path).resolve()] > 0
 
 
 @contextmanager
@@ -151,12 +164,14 @@ def session(path: str | Path | None = None) -> Iterator[None]:
         yield
         return
     with connect(resolved):
-        key = resolved.resolve()
+        key, mine = resolved.resolve(), _sessions_of_this_thread()
         with _in_session_lock:
             _in_session[key] += 1
+        mine[key] += 1
         try:
             yield
         finally:
+            mine[key] -= 1
             with _in_session_lock:
                 _in_session[key] -= 1
 

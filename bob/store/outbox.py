@@ -117,34 +117,34 @@ tries AS (
 )"""
 
 
-# Attempt numbers are given here, after the ones already stored, so no two rows share one.
+# One attempt, numbered after the ones already stored.
 RECORD = """
 INSERT INTO deliveries (outbox_id, attempt, ok, error)
-WITH batch AS (SELECT unnest($batch, recursive := true)), tried AS (
-    SELECT outbox_id, max(attempt) AS attempts FROM deliveries
-    WHERE outbox_id IN (SELECT outbox_id FROM batch) GROUP BY outbox_id
-)
-SELECT b.outbox_id, coalesce(t.attempts, 0) + row_number() OVER (
-           PARTITION BY b.outbox_id ORDER BY b.seq), b.ok, b.error::VARCHAR
-FROM batch b LEFT JOIN tried t ON t.outbox_id = b.outbox_id
-ORDER BY b.seq
+SELECT $outbox_id, coalesce(max(attempt), 0) + 1, $error IS NULL, $error::VARCHAR
+FROM deliveries WHERE outbox_id = $outbox_id
 """
 
 # A sender claims the rows it is about to send, so a second sender (another process) skips
-# them; a claim older than the lease is a sender that died, and lapses.
+# them. Only rows whose date has come are sent; claims of senders that are gone are dropped
+# first (bob.senders decides which).
 CLAIM = f"""
-INSERT INTO delivery_claims
+INSERT INTO delivery_claims (outbox_id, claimed_at, claimer, host, booted_at, pid, started_at)
 WITH {UNDELIVERED}, {states("undelivered")}, claimable AS (
     SELECT s.id FROM states s
-    WHERE s.state = 'pending' AND NOT list_contains($skip, s.id) AND NOT EXISTS (
-        SELECT 1 FROM delivery_claims c WHERE c.outbox_id = s.id
-          AND c.claimed_at > now()::TIMESTAMP - to_seconds($lease_seconds))
+    WHERE s.state = 'pending' AND s.created_on <= $today AND NOT list_contains($skip, s.id)
+      AND NOT EXISTS (SELECT 1 FROM delivery_claims c WHERE c.outbox_id = s.id)
     ORDER BY s.id LIMIT $limit
 )
-SELECT id, now()::TIMESTAMP, $claimer FROM claimable
-ON CONFLICT (outbox_id) DO UPDATE SET claimed_at = excluded.claimed_at,
-                                      claimer = excluded.claimer
+SELECT id, now()::TIMESTAMP, $claimer, $host, $booted_at, $pid, $started_at FROM claimable
 RETURNING outbox_id
+"""
+
+# Each sender holding claims, with how many and how long since it last refreshed them.
+CLAIMERS = """
+SELECT claimer, any_value(host) AS host, any_value(booted_at) AS booted_at,
+       any_value(pid) AS pid, any_value(started_at) AS started_at, count(*) AS rows,
+       epoch(now()::TIMESTAMP - max(claimed_at)) AS idle_seconds
+FROM delivery_claims GROUP BY claimer ORDER BY claimer
 """
 
 CLAIMED = f"""
@@ -169,13 +169,23 @@ def records(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def claim_pending(con: duckdb.DuckDBPyConnection, max_attempts: int, limit: int | None,
-                  claimer: str, lease_seconds: int, skip: list[int]) -> list[dict]:
-    """Claim the oldest pending rows no live sender holds, but those in `skip` (tried
-    already in this call); returns them with their attempts."""
+def claimers(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    return records(con.execute(CLAIMERS))
+
+
+def drop_claims(con: duckdb.DuckDBPyConnection, claimers: list[str]) -> None:
+    con.execute("DELETE FROM delivery_claims WHERE list_contains($claimers, claimer)",
+                {"claimers": claimers})
+
+
+def claim_pending(con: duckdb.DuckDBPyConnection, sender: dict, *, max_attempts: int,
+                  limit: int | None, today: date, skip: list[int]) -> list[dict]:
+    """Claim for `sender` (claimer, host, booted_at, pid, started_at) the oldest pending rows
+    dated `today` or earlier that no sender holds, but those in `skip` (tried already in this
+    call); returns them with their attempts."""
     claimed = [row[0] for row in con.execute(CLAIM, {
-        "max_attempts": max_attempts, "limit": limit, "claimer": claimer,
-        "lease_seconds": lease_seconds, "skip": skip}).fetchall()]
+        **sender, "max_attempts": max_attempts, "limit": limit, "today": today,
+        "skip": skip}).fetchall()]
     return records(con.execute(CLAIMED, {"max_attempts": max_attempts, "ids": claimed}))
 
 
@@ -183,17 +193,28 @@ def release_claims(con: duckdb.DuckDBPyConnection, claimer: str) -> None:
     con.execute("DELETE FROM delivery_claims WHERE claimer = ?", [claimer])
 
 
-def count_pending(con: duckdb.DuckDBPyConnection, max_attempts: int) -> int:
-    return con.execute(
+def waiting(con: duckdb.DuckDBPyConnection, max_attempts: int, today: date) -> dict:
+    """The undelivered rows: `pending` (of which `later` are dated after `today`) and
+    `failed` (attempts exhausted)."""
+    pending, later, failed = con.execute(
         f"WITH {UNDELIVERED}, {states('undelivered')} "
-        "SELECT count(*) FROM states WHERE state = 'pending'",
-        {"max_attempts": max_attempts}).fetchone()[0]
+        "SELECT count(*) FILTER (state = 'pending'), "
+        "       count(*) FILTER (state = 'pending' AND created_on > $today), "
+        "       count(*) FILTER (state = 'failed') FROM states",
+        {"max_attempts": max_attempts, "today": today}).fetchone()
+    return {"pending": pending, "later": later, "failed": failed}
 
 
-def record_attempts(con: duckdb.DuckDBPyConnection, batch: list[dict]) -> None:
-    """`batch`: {seq, outbox_id, ok, error} per attempt, in the order they were made."""
-    con.execute(RECORD, {"batch": batch})
-    mark_delivered(con, [attempt["outbox_id"] for attempt in batch if attempt["ok"]])
+def record_attempt(con: duckdb.DuckDBPyConnection, outbox_id: int, error: str | None,
+                   claimer: str) -> None:
+    """One attempt to send `outbox_id`, a success when `error` is None. A delivered row's
+    claim goes; the sender's other claims are refreshed, a sign it still runs."""
+    con.execute(RECORD, {"outbox_id": outbox_id, "error": error})
+    if error is None:
+        mark_delivered(con, [outbox_id])
+        con.execute("DELETE FROM delivery_claims WHERE outbox_id = ?", [outbox_id])
+    con.execute("UPDATE delivery_claims SET claimed_at = now()::TIMESTAMP WHERE claimer = ?",
+                [claimer])
 
 
 def mark_delivered(con: duckdb.DuckDBPyConnection, outbox_ids: list[int] | None = None) -> None:

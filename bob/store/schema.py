@@ -333,6 +333,14 @@ UPDATE outbox SET delivered_at = d.delivered_at
 FROM (SELECT outbox_id, min(attempted_at) AS delivered_at FROM deliveries
       WHERE ok AND TRUE GROUP BY outbox_id) d
 WHERE outbox.id = d.outbox_id AND outbox.delivered_at IS NULL""",
+    # 7: each claim names its sender's host, boot and process, so a dead sender's claims are
+    # taken over as soon as it is gone (see bob.senders)
+    """
+    ALTER TABLE delivery_claims ADD COLUMN host VARCHAR;
+    ALTER TABLE delivery_claims ADD COLUMN booted_at DOUBLE;
+    ALTER TABLE delivery_claims ADD COLUMN pid INTEGER;
+    ALTER TABLE delivery_claims ADD COLUMN started_at DOUBLE;
+    """,
 )
 
 

@@ -1,12 +1,14 @@
 """The notices page: the outbox, one email as it was rendered, and delivering pending ones."""
 
+from datetime import timedelta
+
 import pytest
 from aiosmtpd.controller import Controller
 
 import bob
 from bob import notices, reports, store
 from bob.store import outbox as outbox_sql
-from tests.app.conftest import AS_OF, LATE
+from tests.app.conftest import AS_OF, BOB_START, LATE
 from tests.notices.conftest import FlakyHandler, free_port
 
 SMTP_ENV = ("BOB_SMTP_HOST", "BOB_SMTP_PORT", "BOB_SMTP_SECURITY", "BOB_SMTP_USER",
@@ -90,7 +92,8 @@ def test_deliver_pending_without_smtp_says_how_to_configure_it(demo_db, app, no_
     assert delivered(demo_db) == before
 
 
-def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server):
+def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server, monkeypatch):
+    monkeypatch.setenv("BOB_TODAY", AS_OF.isoformat())
     # All but the newest five went out on an earlier delivery run.
     def delivered_earlier(con):
         con.execute("INSERT INTO deliveries (outbox_id, attempt, ok) SELECT id, 1, true "
@@ -106,6 +109,19 @@ def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server):
     assert not at.exception
     assert len(smtp_server.received) == len(pending)
     assert (notices.outbox(demo_db, limit=100_000)["state"] == "delivered").all()
+
+
+def test_deliver_pending_sends_nothing_dated_after_today_and_says_so(
+        demo_db, app, smtp_server, monkeypatch):
+    before_the_cast_was_billed = BOB_START - timedelta(days=1)
+    monkeypatch.setenv("BOB_TODAY", before_the_cast_was_billed.isoformat())
+    pending = len(notices.outbox(demo_db, delivered=False, limit=100_000))
+    at = app("pages/notices.py")
+    deliver_button(at).click().run()
+    assert not at.exception
+    assert smtp_server.received == []
+    assert at.status[0].label == (f"0 sent, 0 refused, {pending:,} still pending: {pending:,} "
+                                  "dated after 2026-08-31, sent from their day on.")
 
 
 def test_empty_store_says_how_to_load_data(empty_db, app, no_smtp):

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from bob import overview
+from bob import overview, store
 from bob.clock import TODAY_ENV
 from tests.app.conftest import AS_OF, ROOT
 
@@ -49,6 +49,16 @@ def test_the_app_opens_on_the_overview_with_the_as_of_date_in_the_sidebar(demo_d
     assert at.sidebar.date_input[0].value == AS_OF  # the business date, until moved
     assert not [button for button in at.button if button.label == "Back to today"]
     assert at.title[0].value == "Overview"
+
+
+def test_a_store_held_by_another_process_past_the_lock_wait_is_busy_not_a_traceback(
+        demo_db, held_store, monkeypatch):
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.5)
+    held_store(demo_db)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [
+        "The store is busy (another BoB process is writing); try again."]
 
 
 def test_has_customers_tells_an_empty_store_from_a_populated_one(demo_db, empty_db):

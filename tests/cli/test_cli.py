@@ -33,10 +33,11 @@ ACCOUNTS = {
 }
 
 
-def bob(db: Path, *args: str, today: str = AS_OF) -> subprocess.CompletedProcess:
+def bob(db: Path, *args: str, today: str = AS_OF,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bob", "--db", str(db), *args],
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "BOB_TODAY": today})
+                          env={**os.environ, "BOB_TODAY": today, **(env or {})})
 
 
 def table_counts(db: Path) -> dict:
@@ -89,6 +90,18 @@ def test_start_in_the_current_month_is_refused_in_one_line(db):
     again = bob(db, "activate", "--customer", "C1", "--start", "2026-12-01", "--email",
                 "ap@bolt.example", "--as-of", AS_OF)
     assert again.returncode == 0, "the refused activation must have written nothing"
+
+
+def test_a_store_held_by_another_process_past_the_lock_wait_is_busy_in_one_line(db, held_store):
+    activation = ("activate", "--customer", "C1", "--start", "2026-12-01", "--email",
+                  "ap@bolt.example", "--as-of", AS_OF)
+    release = held_store(db)
+    result = bob(db, *activation, env={"BOB_LOCK_WAIT_SECONDS": "0.5"})
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("error: The store is busy (another BoB process is writing); "
+                             "try again.\n")
+    release()
+    assert bob(db, *activation).returncode == 0, "the busy activation must have written nothing"
 
 
 def test_non_us_partner_is_refused(db):
@@ -214,6 +227,18 @@ def test_import_of_a_broken_file_writes_nothing(db, tmp_path):
     ok.write_text(json.dumps({"partners": [{"id": "P9", "name": "X", "country": "US",
                                             "email": "x@x.example"}]}))
     assert bob(db, "import", str(ok)).returncode == 0, "P9 must not have been written before"
+
+
+def test_import_of_a_partner_email_that_needs_smtputf8_is_refused_and_writes_nothing(
+        db, tmp_path):
+    partner = {"id": "P9", "name": "X", "country": "US", "email": "jörg@exämple.com"}
+    unsendable = tmp_path / "unsendable.json"
+    unsendable.write_text(json.dumps({"partners": [partner]}))
+    assert_refused(bob(db, "import", str(unsendable)),
+                   "The email of partner P9 'jörg@exämple.com' cannot receive BoB's emails")
+    sendable = tmp_path / "sendable.json"
+    sendable.write_text(json.dumps({"partners": [{**partner, "email": "jorg@exämple.com"}]}))
+    assert bob(db, "import", str(sendable)).returncode == 0, "P9 must not have been written before"
 
 
 def test_import_of_a_quantity_too_large_to_bill_is_refused_and_writes_nothing(db, tmp_path):

@@ -15,6 +15,7 @@ from bob import store
 from bob.notices import Notice, SmtpConfig
 
 DUE = date(2026, 11, 25)
+TODAY = date(2027, 1, 31)  # the business date of delivery: every notice here is dated by then
 # kind: (stage, the day it is sent counted from the due date, whether it is about an overdue)
 KINDS = {
     "invoice_issued": ("issued", -30, False),
@@ -76,6 +77,22 @@ def queue(db):
     return insert
 
 
+def queue_reminders(db, count: int) -> None:
+    """`count` reminders for invoices 1..count, in one write."""
+    store.write(db, lambda con: con.execute(
+        """
+        INSERT INTO outbox (id, message_id, kind, stage, created_on, recipient, recipient_role,
+                            customer_id, customer_name, partner_name, invoice_number,
+                            invoice_total, invoice_balance, issue_date, due_date, days_overdue,
+                            stop_date)
+        SELECT nextval('outbox_seq'), '<bob.' || n || '.reminder_5.customer@bob.invalid>',
+               'reminder', 'reminder_5', DATE '2026-12-05', 'billing@acme.example', 'customer',
+               'C-1', 'Acme Corp', 'Northwind Partners', n, 100, 100, DATE '2026-11-01',
+               DATE '2026-11-30', 5, DATE '2027-01-04'
+        FROM range(1, $count + 1) r(n) ORDER BY n
+        """, {"count": count}))
+
+
 class FlakyHandler:
     """Answers `reply` to the first `refuse` messages, then accepts every message."""
 
@@ -104,11 +121,12 @@ def free_port() -> int:
 
 @pytest.fixture
 def mail_server():
-    """Start a real SMTP server on loopback: `mail_server(refuse=N)` -> (handler, config)."""
+    """Start a real SMTP server on loopback: `mail_server(refuse=N)` -> (handler, config);
+    `mail_server(handler=...)` answers with that handler instead."""
     controllers = []
 
-    def start(refuse: int = 0, reply: str = "451 try later"):
-        handler = FlakyHandler(refuse, reply)
+    def start(refuse: int = 0, reply: str = "451 try later", handler=None):
+        handler = handler or FlakyHandler(refuse, reply)
         controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         controller.start()
         controllers.append(controller)

@@ -1,7 +1,9 @@
 """Delivery over a real SMTP server on loopback: nothing lost, nothing doubled."""
 
+import subprocess
+import sys
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from bob import store
 from bob.errors import BobError
 from bob.notices import deliver_pending, outbox, read_email
+from tests.notices.conftest import TODAY
 
 
 def deliveries(db) -> list[tuple]:
@@ -32,7 +35,8 @@ def test_every_notice_arrives_exactly_once_though_the_server_refuses_at_first(
         db, five_notices, mail_server):
     ids, message_ids = five_notices
     handler, config = mail_server(refuse=12)
-    reports = [deliver_pending(db, config, sleep=lambda seconds: None) for _ in range(3)]
+    reports = [deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)
+               for _ in range(3)]
     assert sorted(handler.message_ids) == sorted(message_ids)
     assert reports[-1].pending == 0
     assert sum(report.sent for report in reports) == 5
@@ -42,7 +46,7 @@ def test_every_notice_arrives_exactly_once_though_the_server_refuses_at_first(
 def test_refusals_are_recorded_as_delivery_attempts(db, five_notices, mail_server):
     ids, _ = five_notices
     handler, config = mail_server(refuse=7)
-    report = deliver_pending(db, config, sleep=lambda seconds: None)
+    report = deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)
     rows = deliveries(db)
     assert report.refused == 7 and report.sent == 5
     assert [error for _, _, ok, error in rows if not ok] == ["451 try later"] * 7
@@ -54,7 +58,7 @@ def test_refusals_are_recorded_as_delivery_attempts(db, five_notices, mail_serve
 def test_an_email_is_stamped_delivered_at_its_first_success_and_only_then(
         db, five_notices, mail_server):
     handler, config = mail_server(refuse=12)
-    deliver_pending(db, config, sleep=lambda seconds: None)  # 3 of 5 get through
+    deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)  # 3 of 5 get through
     stamps = store.read(db, lambda con: con.execute(
         """
         SELECT o.id, o.delivered_at, min(d.attempted_at) FILTER (d.ok) AS first_success
@@ -68,7 +72,7 @@ def test_an_email_is_stamped_delivered_at_its_first_success_and_only_then(
 def test_refused_messages_are_retried_with_exponential_backoff(db, five_notices, mail_server):
     handler, config = mail_server(refuse=12)
     slept = []
-    report = deliver_pending(db, config, sleep=slept.append)
+    report = deliver_pending(db, config, today=TODAY, sleep=slept.append)
     assert slept == [2.0, 4.0]
     assert report.rounds == 3 and report.refused == 12 and report.sent == 3
     assert report.pending == 2
@@ -76,8 +80,8 @@ def test_refused_messages_are_retried_with_exponential_backoff(db, five_notices,
 
 def test_a_delivered_notice_is_never_sent_again(db, five_notices, mail_server):
     handler, config = mail_server()
-    first = deliver_pending(db, config, sleep=lambda seconds: None)
-    again = deliver_pending(db, config, sleep=lambda seconds: None)
+    first = deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)
+    again = deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)
     assert (first.sent, again.sent, again.rounds) == (5, 0, 0)
     assert len(handler.received) == 5
 
@@ -85,7 +89,7 @@ def test_a_delivered_notice_is_never_sent_again(db, five_notices, mail_server):
 def test_the_oldest_notices_go_first_within_the_limit(db, five_notices, mail_server):
     ids, message_ids = five_notices
     handler, config = mail_server()
-    report = deliver_pending(db, config, limit=2)
+    report = deliver_pending(db, config, today=TODAY, limit=2)
     assert handler.message_ids == message_ids[:2]
     assert report.pending == 3
 
@@ -95,7 +99,7 @@ def test_an_email_carries_text_and_html_and_its_stable_message_id(
     notice = make_notice("warning", role="partner")
     queue(notice)
     handler, config = mail_server()
-    deliver_pending(db, config)
+    deliver_pending(db, config, today=TODAY)
     [message] = handler.received
     assert message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in message.iter_parts()] == [
@@ -109,9 +113,10 @@ def test_an_email_carries_text_and_html_and_its_stable_message_id(
 def test_notices_refused_max_attempts_times_are_failed_and_no_longer_sent(
         db, five_notices, mail_server):
     handler, config = mail_server(refuse=1000)
-    deliver_pending(db, config, max_attempts=2, sleep=lambda seconds: None)
+    deliver_pending(db, config, today=TODAY, max_attempts=2, sleep=lambda seconds: None)
     offered = handler.offered
-    report = deliver_pending(db, config, max_attempts=2, sleep=lambda seconds: None)
+    report = deliver_pending(db, config, today=TODAY, max_attempts=2,
+                             sleep=lambda seconds: None)
     assert offered == 10 and handler.offered == offered
     assert report.pending == 0
     listed = outbox(db, max_attempts=2)
@@ -123,7 +128,7 @@ def test_a_permanent_refusal_is_not_retried_in_the_same_call(db, make_notice, qu
     queue(make_notice("reminder"))
     handler, config = mail_server(refuse=1, reply="550 no such mailbox")
     slept = []
-    report = deliver_pending(db, config, sleep=slept.append)
+    report = deliver_pending(db, config, today=TODAY, sleep=slept.append)
     assert (report.refused, report.pending, slept) == (1, 1, [])
     assert deliveries(db)[0][3] == "550 no such mailbox"
 
@@ -132,7 +137,7 @@ def test_a_recipient_with_a_line_break_is_refused_without_reaching_the_server(
         db, make_notice, queue, mail_server):
     queue(make_notice("reminder", recipient="billing@acme.example\r\nBcc: all@acme.example"))
     handler, config = mail_server()
-    report = deliver_pending(db, config)
+    report = deliver_pending(db, config, today=TODAY)
     assert (report.sent, report.refused, handler.offered) == (0, 1, 0)
     assert "linefeed" in deliveries(db)[0][3]
 
@@ -140,7 +145,7 @@ def test_a_recipient_with_a_line_break_is_refused_without_reaching_the_server(
 def test_an_unreachable_server_costs_no_attempt_and_leaves_everything_pending(
         db, five_notices, unreachable_smtp):
     slept = []
-    report = deliver_pending(db, unreachable_smtp, sleep=slept.append)
+    report = deliver_pending(db, unreachable_smtp, today=TODAY, sleep=slept.append)
     assert report.sent == 0 and report.pending == 5
     assert report.error.startswith("Could not send through 127.0.0.1")
     assert slept == [2.0, 4.0]
@@ -149,21 +154,22 @@ def test_an_unreachable_server_costs_no_attempt_and_leaves_everything_pending(
 
 def test_after_an_outage_the_waiting_notices_are_sent(
         db, five_notices, unreachable_smtp, mail_server):
-    deliver_pending(db, unreachable_smtp, sleep=lambda seconds: None)
+    deliver_pending(db, unreachable_smtp, today=TODAY, sleep=lambda seconds: None)
     handler, config = mail_server()
-    assert deliver_pending(db, config).sent == 5
+    assert deliver_pending(db, config, today=TODAY).sent == 5
     assert sorted(handler.message_ids) == sorted(five_notices[1])
 
 
 def test_a_server_without_starttls_is_not_used_in_the_clear(db, five_notices, mail_server):
     handler, config = mail_server()
-    report = deliver_pending(db, replace(config, security="starttls"), sleep=lambda s: None)
+    report = deliver_pending(db, replace(config, security="starttls"), today=TODAY,
+                             sleep=lambda s: None)
     assert handler.offered == 0 and report.pending == 5 and "STARTTLS" in report.error
 
 
 def test_without_smtp_notices_stay_in_the_outbox_readable(db, five_notices):
     ids, _ = five_notices
-    report = deliver_pending(db, None)
+    report = deliver_pending(db, None, today=TODAY)
     assert not report.configured and report.pending == 5
     assert set(outbox(db)["state"]) == {"pending"}
     assert "will be stopped on 30 December 2026" in read_email(db, ids[0]).text
@@ -182,7 +188,7 @@ def test_outbox_filters_by_kind_customer_date_and_delivery(
     queue(make_notice("invoice_issued"))
     queue(make_notice("reminder", customer_id="C-2"))
     handler, config = mail_server()
-    deliver_pending(db, config, limit=1)
+    deliver_pending(db, config, today=TODAY, limit=1)
     assert list(outbox(db, kind="reminder")["kind"]) == ["reminder"]
     assert list(outbox(db, customer_id="C-2")["customer_id"]) == ["C-2"]
     assert list(outbox(db, as_of=date(2026, 11, 1))["kind"]) == ["invoice_issued"]
@@ -193,3 +199,74 @@ def test_outbox_filters_by_kind_customer_date_and_delivery(
 def test_reading_an_email_that_is_not_in_the_outbox_is_refused(db):
     with pytest.raises(BobError, match="no email 99"):
         read_email(db, 99)
+
+
+def test_an_email_dated_tomorrow_is_not_sent_today_and_is_sent_when_its_day_comes(
+        db, make_notice, queue, mail_server):
+    queue(make_notice("reminder", created_on=TODAY + timedelta(days=1)))
+    handler, config = mail_server()
+    today = deliver_pending(db, config, today=TODAY)
+    assert (today.sent, today.pending, handler.offered) == (0, 1, 0)
+    assert deliver_pending(db, config, today=TODAY + timedelta(days=1)).sent == 1
+
+
+@pytest.mark.parametrize(("refuse", "reason"), [
+    (0, "nothing pending"),  # everything went out on the first call
+    (1000, "all 5 failed: 451 try later"),
+])
+def test_a_call_that_sends_nothing_says_why(db, five_notices, mail_server, refuse, reason):
+    handler, config = mail_server(refuse=refuse)
+    deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None)
+    assert deliver_pending(db, config, today=TODAY, sleep=lambda seconds: None).reason == reason
+
+
+def test_emails_waiting_for_their_day_are_named_when_nothing_is_sent(
+        db, make_notice, queue, mail_server):
+    queue(make_notice("reminder", created_on=TODAY + timedelta(days=1)))
+    handler, config = mail_server()
+    assert deliver_pending(db, config, today=TODAY).reason == (
+        "1 dated after 2027-01-31, sent from their day on")
+
+
+def test_delivery_refuses_to_run_while_a_store_session_holds_the_file(db, five_notices,
+                                                                      mail_server):
+    handler, config = mail_server()
+    with store.session(db), pytest.raises(RuntimeError, match="never held across the network"):
+        deliver_pending(db, config, today=TODAY)
+    assert handler.offered == 0
+
+
+class Watching:
+    """Accepts every message, first calling `look()` while the message is in the server's
+    hands (the sender waits for the reply), and keeping what it saw."""
+
+    def __init__(self, look):
+        self.look, self.seen = look, []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.seen.append(self.look())
+        return "250 OK"
+
+
+OPEN_THE_STORE = "import sys, duckdb; duckdb.connect(sys.argv[1]).close()"
+
+
+def test_while_the_server_has_an_email_in_hand_another_process_can_open_the_store(
+        db, make_notice, queue, mail_server):
+    for invoice_number in (1, 2):
+        queue(make_notice("reminder", invoice_number=invoice_number))
+    handler, config = mail_server(handler=Watching(lambda: subprocess.run(
+        [sys.executable, "-c", OPEN_THE_STORE, str(db)], capture_output=True, text=True,
+        timeout=60).returncode))
+    assert deliver_pending(db, config, today=TODAY).sent == 2
+    assert handler.seen == [0, 0]
+
+
+def test_a_delivered_rows_claim_goes_as_soon_as_its_email_is_recorded(
+        db, make_notice, queue, mail_server):
+    ids = [queue(make_notice("reminder", invoice_number=n)) for n in (1, 2, 3)]
+    handler, config = mail_server(handler=Watching(lambda: store.read(db, lambda con: [
+        row[0] for row in con.execute(
+            "SELECT outbox_id FROM delivery_claims ORDER BY outbox_id").fetchall()])))
+    deliver_pending(db, config, today=TODAY)
+    assert handler.seen == [ids, ids[1:], ids[2:]]

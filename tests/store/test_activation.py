@@ -55,10 +55,14 @@ def test_a_start_date_in_the_activation_month_is_refused_and_nothing_written(sce
     assert scenario.counts(ACTIVATION_TABLES) == before
 
 
-def test_an_invalid_billing_email_is_refused_and_nothing_written(scenario):
+@pytest.mark.parametrize(("email", "words"), [
+    ("billing-at-acme", "not a valid address"),
+    ("jörg@exämple.com", "cannot receive BoB's emails"),  # would need SMTPUTF8
+])
+def test_an_unusable_billing_email_is_refused_and_nothing_written(scenario, email, words):
     before = scenario.counts(ACTIVATION_TABLES)
-    with pytest.raises(BobError, match="not a valid address"):
-        scenario.activate(ACME, email="billing-at-acme")
+    with pytest.raises(BobError, match=words):
+        scenario.activate(ACME, email=email)
     assert scenario.counts(ACTIVATION_TABLES) == before
 
 
@@ -133,6 +137,13 @@ def test_an_invalid_billing_email_edit_is_refused_and_nothing_written(scenario):
     with pytest.raises(BobError, match="not a valid address"):
         change(scenario.db, bob.set_billing_email, ACME, "finance@", today=DECEMBER)
     assert scenario.counts(ACTIVATION_TABLES) == before
+    assert scenario.value("SELECT billing_email FROM activations") == "billing@acme.example"
+
+
+def test_an_email_edit_to_an_address_that_needs_smtputf8_is_refused(scenario):
+    scenario.activate(ACME)
+    with pytest.raises(BobError, match="cannot receive BoB's emails"):
+        bob.set_billing_email(scenario.db, ACME, "jörg@exämple.com")
     assert scenario.value("SELECT billing_email FROM activations") == "billing@acme.example"
 
 

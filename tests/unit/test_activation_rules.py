@@ -41,6 +41,16 @@ def test_an_invalid_billing_email_is_refused(email):
         normalized_email(email)
 
 
+def test_an_address_with_letters_beyond_ascii_before_the_at_is_refused_in_plain_words():
+    with pytest.raises(BobError, match=r"cannot receive BoB's emails: the part before the @ "
+                                       r"has letters mail servers need not accept \(ö\)"):
+        normalized_email("jörg@exämple.com")
+
+
+def test_an_international_domain_is_stored_in_its_ascii_form():
+    assert normalized_email("jorg@exämple.com") == "jorg@xn--exmple-cua.com"
+
+
 def test_a_subscription_cannot_start_before_bob_starts():
     with pytest.raises(BobError, match="before Billing on Behalf starts on 1 December 2026"):
         check_terms("S1", date(2026, 11, 30), Decimal("10.00"), BOB_START)
