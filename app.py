@@ -17,6 +17,7 @@ PAGES = [
     st.Page("pages/payments.py", title="Payments", icon=":material/payments:"),
     st.Page("pages/dunning.py", title="Dunning", icon=":material/notifications_active:"),
     st.Page("pages/notices.py", title="Notices", icon=":material/mail:"),
+    st.Page("pages/audit.py", title="Audit trail", icon=":material/manage_search:"),
 ]
 
 page = st.navigation(PAGES)

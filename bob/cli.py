@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 import bob
+from bob import audit, documents, statements
 from bob.clock import business_date
 from bob.errors import BobError, StoreBusy
 from bob.money import parse_amount
@@ -141,6 +142,24 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--as-of", type=_date, default=None)
     rep.add_argument("--format", choices=("csv", "json"), default="csv")
 
+    pdf = sub.add_parser("pdf", help="write an invoice (or Cancellation Invoice) as a PDF")
+    pdf.add_argument("number", type=_whole(1))
+    pdf.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.pdf")
+    pdf.add_argument("--as-of", type=_date, default=None, help="balance and status as of")
+
+    statement = sub.add_parser("statement", help="a customer's statement of account")
+    statement.add_argument("--customer", required=True)
+    statement.add_argument("--from", dest="start", required=True, type=_date, metavar="DATE")
+    statement.add_argument("--to", dest="end", required=True, type=_date, metavar="DATE")
+    statement.add_argument("--format", choices=statements.FORMATS, default="pdf")
+    statement.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+
+    trail = sub.add_parser("audit", help="print the audit trail, newest first")
+    trail.add_argument("--entity", help="e.g. invoice:1234, or a bare id such as 1234")
+    trail.add_argument("--by", help="who made the changes (the actor)")
+    trail.add_argument("--since", type=_date, metavar="DATE")
+    trail.add_argument("--format", choices=audit.FORMATS, default="csv")
+
     bench = sub.add_parser("bench", help="measure bill run, dunning, reports and pages")
     bench.add_argument("--customers", type=_whole(1), default=100_000)
     bench.add_argument("--quick", action="store_true", help="10,000 customers")
@@ -180,6 +199,15 @@ def _print_rows(frame: pd.DataFrame, fmt: str) -> None:
         frame.to_csv(sys.stdout, index=False)
     else:
         _print_json(frame.to_dict("records"))
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write a document built in full beforehand; a path that cannot be written is refused."""
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise BobError(f"Cannot write {path}: {error.strerror or error}.") from None
+    _print_json({"file": path, "bytes": len(data)})
 
 
 def _on(args: argparse.Namespace, today: date) -> date:
@@ -248,6 +276,14 @@ def run(args: argparse.Namespace, today: date) -> None:
                 tax_rates=args.tax_rate)
     elif command == "report":
         _print_rows(_report(db, args.kind, args.as_of or today, today), args.format)
+    elif command == "pdf":
+        _write_file(args.output, documents.invoice_pdf(db, args.number, as_of=args.as_of or today))
+    elif command == "statement":
+        _write_file(args.output, statements.statement_file(
+            db, args.customer, start=args.start, end=args.end, fmt=args.format))
+    elif command == "audit":
+        trail = audit.audit_trail(db, entity=args.entity, actor=args.by, since=args.since)
+        _print_rows(trail.rows, args.format)
     elif command == "bench":
         from bob.bench import main as bench_main
         bench_main(customers=10_000 if args.quick else args.customers, db=db)

@@ -1,5 +1,7 @@
-"""Billing settings finance may change: payment terms and state sales tax rates."""
+"""Billing settings finance may change (payment terms, state sales tax rates), and the vendor
+that issues every invoice."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from bob.errors import BobError
@@ -7,6 +9,26 @@ from bob.money import parse_decimal
 from bob.places import check_us_state
 
 RATE_PLACES = 5  # a rate is stored as DECIMAL(7, 5): 0.07250 is 7.25%
+
+
+@dataclass(frozen=True)
+class Vendor:
+    """Who issues the invoices (on the partners' behalf) and where customers send the money."""
+
+    name: str
+    address: tuple[str, ...]
+    email: str
+    remit_to: tuple[str, ...]
+
+
+# The one place the documents (invoice PDFs, statements) read the vendor from.
+VENDOR = Vendor(
+    name="BoB Vendor, Inc.",
+    address=("100 Market Street, Suite 400", "San Francisco, CA 94105", "United States"),
+    email="billing@vendor.example",
+    remit_to=("ACH or wire to BoB Vendor, Inc.", "First Example Bank, ABA 021000021",
+              "Account 4000123456"),
+)
 
 
 def parse_tax_rate(text: str) -> tuple[str, Decimal]:

@@ -4,14 +4,16 @@ customer's subscriptions, invoices and payments. `?customer=ID` opens a profile 
 """
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
 import bob
-from bob import overview
+from bob import overview, statements
 from bob.money import format_money, parse_amount
-from bob.months import long_date
+from bob.months import first_of_month, long_date
 from pages import common
+from pages.audit_history import history
 
 LIST_LIMIT = 500
 WIZARD = "activation_wizard"  # session state: the open wizard, one customer at a time
@@ -344,6 +346,28 @@ def ledgers(account: overview.Account) -> None:
                  icon=":material/payments:", query_params=link)
 
 
+def statement_downloads(customer_id: str, as_of: date) -> None:
+    st.subheader("Statement of account")
+    start_box, end_box = st.columns(2)
+    start = start_box.date_input("From", value=first_of_month(as_of), format="YYYY-MM-DD",
+                                 key="statement_from")
+    end = end_box.date_input("To", value=as_of, format="YYYY-MM-DD", key="statement_to")
+    if start is None or end is None:
+        st.caption("Pick the first and the last day of the statement.")
+        return
+    if not attempt(statements.check_period, start, end)[0]:
+        return
+    db = str(common.db_path())
+    buttons = st.container(horizontal=True)
+    for fmt in statements.FORMATS:
+        buttons.download_button(
+            f"Statement ({fmt.upper()})", icon=":material/download:", on_click="ignore",
+            mime="application/pdf" if fmt == "pdf" else "text/csv",
+            file_name=f"statement-{customer_id}-{start}-{end}.{fmt}",
+            data=partial(statements.statement_file, db, customer_id, start=start, end=end,
+                         fmt=fmt))
+
+
 def account_profile(customer_id: str, as_of: date) -> None:
     if st.button("All customers", icon=":material/arrow_back:", type="tertiary"):
         open_account(None)
@@ -373,6 +397,8 @@ def account_profile(customer_id: str, as_of: date) -> None:
         wizard_panel(wizard, account, common.today())
     bob_information(account)
     ledgers(account)
+    statement_downloads(customer_id, as_of)
+    history(f"customer:{customer_id}")
 
 
 as_of = common.as_of()

@@ -10,10 +10,11 @@ from functools import partial
 import streamlit as st
 
 import bob
-from bob import reports
+from bob import documents, reports
 from bob.money import format_money
 from bob.months import long_date
 from pages import common
+from pages.audit_history import history
 
 LIMIT = 500
 INVOICE, CUSTOMER = "invoice", "customer"
@@ -168,6 +169,10 @@ def invoice_page(number: int) -> None:
     st.badge(invoice["status"], color=STATUS_COLORS.get(invoice["status"], "gray"))
     st.caption(f"{invoice['customer_name']} ({invoice['customer_id']}) · billed on behalf of "
                f"{invoice['partner_name']} · sent to {invoice['billing_email']}")
+    db = str(common.db_path())
+    st.download_button("Download PDF", icon=":material/picture_as_pdf:", on_click="ignore",
+                       mime="application/pdf", file_name=f"invoice-{number}.pdf",
+                       data=lambda: documents.invoice_pdf(db, number, as_of=as_of))
     dates = st.columns(3)
     dates[0].metric("Date", long_date(invoice["issue_date"]))
     dates[1].metric("Due date", long_date(invoice["due_date"]))
@@ -212,6 +217,7 @@ def invoice_page(number: int) -> None:
                          icon=":material/payments:", query_params={"payment": str(payment_id)})
 
     notices_sent(number, invoice["customer_id"], detail["notices"])
+    history(f"invoice:{number}")
     if not cancellation and linked is None:
         cancel_actions(invoice)
 

@@ -12,6 +12,7 @@ from bob import reports
 from bob.money import format_money, parse_amount
 from bob.months import long_date
 from pages import common
+from pages.audit_history import history
 
 LIMIT = 500
 PAYMENT, CUSTOMER = "payment", "customer"
@@ -102,6 +103,7 @@ def payment_page(payment_id: int) -> None:
     figures[3].metric("Balance", format_money(head["balance"]),
                       help="What is not allocated to an invoice; the next invoice of the "
                            "customer takes it first.")
+    history(f"payment:{payment_id}")
     st.markdown("**Allocations**")
     if not allocations:
         st.caption("Not allocated to any invoice yet.")

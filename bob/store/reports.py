@@ -80,13 +80,16 @@ customer_status AS (
     LEFT JOIN stopped x ON x.customer_id = c.id
 )"""
 
-AGING = f"""
-WITH {PROJECTED}
-SELECT CASE WHEN days_overdue = 0 THEN 'current'
+# An open invoice's age bucket (bob.reports.AGING_BUCKETS), from its `days_overdue`.
+AGE_BUCKET = """CASE WHEN days_overdue = 0 THEN 'current'
             WHEN days_overdue <= 30 THEN '1-30'
             WHEN days_overdue <= 60 THEN '31-60'
             WHEN days_overdue <= 90 THEN '61-90'
-            ELSE '90+' END AS bucket,
+            ELSE '90+' END"""
+
+AGING = f"""
+WITH {PROJECTED}
+SELECT {AGE_BUCKET} AS bucket,
        coalesce(stage, 'none') AS stage, stage_rank,
        count(*) AS invoices, sum(balance)::DECIMAL(18, 2) AS amount
 FROM staged GROUP BY ALL ORDER BY min(days_overdue), stage_rank
