@@ -290,7 +290,7 @@ def test_the_build_caps_duckdbs_memory_while_it_runs_and_gives_it_back(tmp_path)
         # The build's own database, open in this process: the same instance and settings.
         seen.append(memory_limit())
 
-    store.read(db, lambda con: None)  # an empty store, held open by the session below
+    store.create(db)  # an empty store, held open by the session below
     with store.session(db):
         default = memory_limit()
         build_demo(db, customers=10, seed=SEED, as_of=AS_OF, progress=progress)
