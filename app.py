@@ -3,7 +3,7 @@
 import streamlit as st
 
 from bob import store
-from pages import common
+from ui import common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
                    layout="wide")

@@ -11,7 +11,9 @@ import bob
 from bob import overview
 from bob.money import format_money, parse_amount
 from bob.months import long_date
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 LIST_LIMIT = 500
 ACTOR = "app"

@@ -13,7 +13,9 @@ import bob
 from bob import reports
 from bob.money import format_money
 from bob.months import long_date
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 LIMIT = 500
 HORIZON_DAYS = 45

@@ -9,7 +9,9 @@ import streamlit as st
 from bob import notices, reports
 from bob.errors import BobError
 from bob.months import long_date
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 LIMIT = 500
 EMAIL, CUSTOMER, INVOICE = "email", "customer", "invoice"

@@ -5,7 +5,9 @@ import streamlit as st
 
 from bob import overview
 from bob.money import format_money
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 PAID, OPEN, OVERDUE = "#2e7d32", "#90caf9", "#e53935"
 

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 import bob
 from bob import store
 from bob.months import first_of_next_month
-from pages import common
+from ui import common
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 25)
