@@ -9,17 +9,21 @@ runner (`_mpa_v1` in runtime/scriptrunner/script_runner.py) runs a deep link suc
 that did not start at / got a page without the frame.
 """
 
+import runpy
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 
 def require() -> None:
     """Make sure this run goes through app.py: the first line of every page.
 
-    On a legacy run, switch the app to app.py's navigation for every session (what
-    st.navigation itself does) and run the request again: app.py then routes to the same
-    page, with the same query parameters, since both page registries key a page by its URL.
+    On a legacy run, run app.py here instead, as Streamlit runs it for /: its st.navigation
+    switches the app to app.py's pages for every session and routes to this same page (both
+    registries key a page by its URL), which then runs inside the frame; this bare run stops.
+    Running it in place, not again, keeps what this run was asked (a click, a typed value).
     """
     if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(get_script_run_ctx().main_script_path, run_name="__main__")
+        st.stop()
