@@ -13,7 +13,7 @@ import bob
 from bob import reports
 from bob.money import format_money
 from bob.months import long_date
-from ui import common, frame
+from ui import common, figures, frame
 
 frame.require()
 
@@ -102,8 +102,8 @@ def ledger() -> None:
         return
     metrics = st.columns(4)
     metrics[0].metric("Invoices", f"{found['matching']:,}")
-    metrics[1].metric("Total", format_money(found["total"]))
-    metrics[2].metric("Open balance", format_money(found["open_balance"]))
+    figures.money(metrics[1], "Total", found["total"])
+    figures.money(metrics[2], "Open balance", found["open_balance"])
     metrics[3].metric("Overdue", f"{found['by_status'].get('Overdue', 0):,}")
     rows = found["rows"]
     st.dataframe(rows[list(LEDGER_COLUMNS)], column_config=LEDGER_COLUMNS, hide_index=True,

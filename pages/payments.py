@@ -11,7 +11,7 @@ import bob
 from bob import reports
 from bob.money import format_money, parse_amount
 from bob.months import long_date
-from ui import common, frame
+from ui import common, figures, frame
 
 frame.require()
 
@@ -73,7 +73,7 @@ def ledger(customer: str | None) -> None:
         return
     metrics = st.columns(2)
     metrics[0].metric("Payments", f"{found['matching']:,}")
-    metrics[1].metric("Received", format_money(found["amount"]))
+    figures.money(metrics[1], "Received", found["amount"])
     rows = found["rows"]
     st.dataframe(rows[list(LEDGER_COLUMNS)], column_config=LEDGER_COLUMNS, hide_index=True,
                  key=TABLE, selection_mode="single-row",
