@@ -45,6 +45,8 @@ def earliest_start(as_of: date) -> date:
 
 def normalized_email(email: str) -> str:
     """The address as stored, or a BobError naming what is wrong with it."""
+    if not str(email).strip():
+        raise BobError("Enter the billing email: invoices and notices go to it.")
     try:
         return validate_email(str(email).strip(), check_deliverability=False).normalized
     except EmailNotValidError as error:

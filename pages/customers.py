@@ -246,9 +246,8 @@ def wizard_panel(wizard: dict, account: overview.Account, as_of: date) -> None:
     with st.container(border=True):
         st.subheader("Billing on Behalf Activation")
         if wizard["step"] == 5:
-            st.success(f"Billing on behalf gets successfully activated for "
-                       f"{account.customer['customer_name']}, starting "
-                       f"{long_date(wizard['start'])}.", icon=":material/check_circle:")
+            st.success(f"Billing on Behalf is active for {account.customer['customer_name']} "
+                       f"from {long_date(wizard['start'])}.", icon=":material/check_circle:")
             if st.button("Done", key="wizard_done"):
                 st.session_state.pop(WIZARD)
                 st.rerun()

@@ -71,6 +71,8 @@ with right:
     if by_partner.empty:
         common.empty_state("Nothing is owed on the As-of date.")
     else:
+        st.caption(f"The {by_partner['partner_id'].nunique():,} partners owed the most on the "
+                   "As-of date, largest first.")
         st.altair_chart(alt.Chart(by_partner).mark_bar().encode(
             y=alt.Y("partner_name:N", title=None, axis=alt.Axis(labelLimit=220),
                     sort=alt.EncodingSortField("open_total", op="max", order="descending")),

@@ -162,7 +162,7 @@ def test_account_manager_activates_billing_on_behalf(page: Page, bob_store, scre
 
     # Success, and BoB Information shows what was stored.
     success = page.get_by_text(
-        f"Billing on behalf gets successfully activated for {name}, starting {long_date(start)}.")
+        f"Billing on Behalf is active for {name} from {long_date(start)}.")
     expect(success).to_be_visible(timeout=SLOW)
     settle(page)
     expect(page.get_by_role("heading", name="Billing on Behalf Information")).to_be_visible()
