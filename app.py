@@ -4,7 +4,7 @@ import streamlit as st
 
 from bob import store
 from bob.errors import StoreBusy
-from pages import common
+from ui import common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
                    layout="wide")

@@ -49,6 +49,8 @@ def normalized_email(email: str, *, what: str = "The billing email") -> str:
     be sent to. `what` names the address: the billing email, a partner's email in an
     import."""
     text = str(email).strip()
+    if not text:
+        raise BobError(f"Enter {what[0].lower()}{what[1:]}: invoices and notices go to it.")
     local = text.rpartition("@")[0]
     if not local.isascii():
         letters = "".join(dict.fromkeys(char for char in local if not char.isascii()))

@@ -190,15 +190,16 @@ def _report(db, kind: str, as_of: date, today: date) -> pd.DataFrame:
     if kind == "payments":
         from bob.reports import payments
         return payments(db, as_of=as_of)
-    from bob.notices import outbox
-    return outbox(db, as_of=as_of)
+    from bob.reports import outbox
+    return outbox(db, as_of=as_of, limit=None)
 
 
 def _print_rows(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
-        _print_json(frame.to_dict("records"))
+        # Strict JSON: an empty cell is null, never NaN.
+        _print_json(frame.astype(object).where(frame.notna(), None).to_dict("records"))
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -79,3 +79,23 @@ def format_money(amount: Decimal) -> str:
     sign = "-" if amount < 0 else ""
     with localcontext(prec=MAX_PREC):  # every digit of a refused 30-digit amount, too
         return f"{sign}${abs(amount):,.2f}"
+
+
+
+
+_SCALES = ((Decimal(10) ** 3, "K"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 9, "B"))
+COMPACT_FROM = Decimal(100_000)
+TENTH = Decimal("0.1")
+
+
+def format_compact(amount: Decimal) -> str:
+    """Where space is short: $121.5M, $978.9K, -$1.2B, in tenths rounded half-up, in the
+    smallest unit that keeps the figure under 1,000 ($999.95K is $1.0M); under $100,000 the
+    exact format_money. Show the exact figure alongside (a tooltip)."""
+    if abs(amount) < COMPACT_FROM:
+        return format_money(amount)
+    sign = "-" if amount < 0 else ""
+    for scale, unit in _SCALES:
+        short = (abs(amount) / scale).quantize(TENTH, rounding=ROUND_HALF_UP)
+        if short < 1000 or unit == _SCALES[-1][1]:
+            return f"{sign}${short:,}{unit}"

@@ -80,7 +80,13 @@ class _Draft:
 
 
 def _draft(subject: str, *paragraphs: str) -> _Draft:
-    return _Draft(subject, paragraphs)
+    return _Draft(subject, tuple(_one_full_stop(paragraph) for paragraph in paragraphs))
+
+
+def _one_full_stop(paragraph: str) -> str:
+    """A sentence that ends on a name ending in a period (Tri-County Dermatology Inc.) ends
+    on that period: never "Inc.."."""
+    return paragraph.replace("..", ".") if "..." not in paragraph else paragraph
 
 
 def render(notice: Notice) -> RenderedEmail:

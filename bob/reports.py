@@ -17,6 +17,7 @@ from bob.dunning import NO_STAGE, SCHEDULE, projection, stage_label, timeline
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import first_of_month, first_of_next_month
+from bob.store import outbox as outbox_sql
 from bob.store import whatif as whatif_sql
 
 LEDGER_SORTS = tuple(whatif_sql.LEDGER_SORTS)
@@ -244,24 +245,41 @@ def notice_timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> 
 
 def outbox(db, *, as_of: date | None = None, kind: str | None = None,
            state: str | None = None, customer_id: str | None = None,
-           invoice_number: int | None = None, limit: int = 500) -> pd.DataFrame:
+           invoice_number: int | None = None, limit: int | None = 500) -> pd.DataFrame:
     """bob.notices.outbox, newest first, also filtered by delivery state ('pending',
-    'delivered' or 'failed') and by invoice. Pending and failed are told apart among the
-    newest `limit` undelivered emails; an invoice's emails are looked for among all of its
-    customer's."""
+    'delivered' or 'failed') and by invoice; `limit` None is every row. Pending and failed
+    are told apart among the newest `limit` undelivered emails; an invoice's emails are
+    looked for among all of its customer's. Invoice numbers are integers, or empty."""
     if invoice_number is not None:
         customer_id = customer_id or store.read(
             db, lambda con: whatif_sql.invoice_customer(con, invoice_number))
         if customer_id is None:
-            return notices.outbox(db, limit=0)
+            return _integer_invoice_numbers(notices.outbox(db, limit=0))
     rows = notices.outbox(db, as_of=as_of, kind=kind or None, customer_id=customer_id or None,
                           delivered=None if state is None else state == "delivered",
-                          limit=limit if invoice_number is None else 100_000)
+                          limit=limit if invoice_number is None else None)
     if state is not None:
         rows = rows[rows["state"] == state]
     if invoice_number is not None:
         rows = rows[rows["invoice_number"] == invoice_number].head(limit)
-    return rows.reset_index(drop=True)
+    return _integer_invoice_numbers(rows.reset_index(drop=True))
+
+
+
+def outbox_counts(db, *, as_of: date | None = None, kind: str | None = None,
+                  customer_id: str | None = None,
+                  invoice_number: int | None = None) -> dict[str, int]:
+    """How many emails `outbox`'s filters keep in the whole outbox, per delivery state
+    ('pending', 'delivered', 'failed', each present) and in all ('total')."""
+    found = store.read(db, lambda con: outbox_sql.counts(con, {
+        "as_of": as_of, "kind": kind or None, "customer_id": customer_id or None,
+        "invoice_number": invoice_number, "max_attempts": notices.MAX_ATTEMPTS}))
+    by_state = {state: found.get(state, 0) for state in DELIVERY_STATES}
+    return {**by_state, "total": sum(by_state.values())}
+
+def _integer_invoice_numbers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Emails about no invoice (a restored service) would make the numbers floats: 1237.0."""
+    return rows.astype({"invoice_number": "Int64"})
 
 
 def email_view(db, *, outbox_id: int) -> dict:
@@ -270,6 +288,8 @@ def email_view(db, *, outbox_id: int) -> dict:
     email = notices.read_email(db, outbox_id)
     customer_id, attempts = store.read(db, lambda con: (
         whatif_sql.outbox_customer(con, outbox_id), whatif_sql.delivery_attempts(con, outbox_id)))
-    listed = notices.outbox(db, customer_id=customer_id, limit=100_000)
-    return {"email": email, "row": listed[listed["id"] == outbox_id].to_dict("records")[0],
+    listed = _integer_invoice_numbers(notices.outbox(db, customer_id=customer_id, limit=None))
+    row = listed[listed["id"] == outbox_id].astype(object).to_dict("records")[0]
+    return {"email": email, "row": {name: None if pd.isna(value) else value
+                                    for name, value in row.items()},
             "attempts": attempts}

@@ -4,8 +4,8 @@ day, download as CSV. `?entity=invoice:12` opens it on one entity."""
 import streamlit as st
 
 from bob import audit
-from pages import common
-from pages.audit_history import COLUMNS
+from ui import common
+from ui.audit_history import COLUMNS
 
 LIMIT = 500
 

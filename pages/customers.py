@@ -12,8 +12,10 @@ import bob
 from bob import overview, statements
 from bob.money import format_money, parse_amount
 from bob.months import first_of_month, long_date
-from pages import common
-from pages.audit_history import history
+from ui import common, frame
+from ui.audit_history import history
+
+frame.require()
 
 LIST_LIMIT = 500
 WIZARD = "activation_wizard"  # session state: the open wizard, one customer at a time
@@ -245,9 +247,8 @@ def wizard_panel(wizard: dict, account: overview.Account, as_of: date) -> None:
     with st.container(border=True):
         st.subheader("Billing on Behalf Activation")
         if wizard["step"] == 5:
-            st.success(f"Billing on behalf gets successfully activated for "
-                       f"{account.customer['customer_name']}, starting "
-                       f"{long_date(wizard['start'])}.", icon=":material/check_circle:")
+            st.success(f"Billing on Behalf is active for {account.customer['customer_name']} "
+                       f"from {long_date(wizard['start'])}.", icon=":material/check_circle:")
             if st.button("Done", key="wizard_done"):
                 st.session_state.pop(WIZARD)
                 st.rerun()

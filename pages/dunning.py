@@ -12,9 +12,10 @@ import streamlit as st
 import bob
 from bob import reports
 from bob.dunning import schedule_caption
-from bob.money import format_money
 from bob.months import long_date
-from pages import common
+from ui import common, figures, frame
+
+frame.require()
 
 LIMIT = 500
 HORIZON_DAYS = 45
@@ -70,13 +71,13 @@ def last_run() -> None:
     result = st.session_state.get(LAST_RUN)
     if not result or result["as_of"] != as_of.isoformat():
         return
-    figures = st.columns(4)
-    figures[0].metric("Notices sent", result["notices_sent"],
-                      help="Each to the customer's billing email and the partner's email.")
-    figures[1].metric("Reminders skipped", result["notices_skipped"],
-                      help="Overtaken by a later stage after missed runs (catch-up).")
-    figures[2].metric("Services stopped", result["services_stopped"])
-    figures[3].metric("Services restored", result["services_restored"])
+    cards = st.columns(4)
+    cards[0].metric("Notices sent", f"{result['notices_sent']:,}",
+                    help="Each to the customer's billing email and the partner's email.")
+    cards[1].metric("Reminders skipped", f"{result['notices_skipped']:,}",
+                    help="Overtaken by a later stage after missed runs (catch-up).")
+    cards[2].metric("Services stopped", f"{result['services_stopped']:,}")
+    cards[3].metric("Services restored", f"{result['services_restored']:,}")
     if result["by_stage"]:
         st.dataframe([{"Stage": reports.stage_label(key.split(":")[0]),
                        "Outcome": key.split(":")[1], "Invoices": count}
@@ -94,10 +95,10 @@ def aging_tab() -> None:
                            "the As-of date.")
         return
     totals = reports.aging_totals(aging)
-    figures = st.columns(3)
-    figures[0].metric("Open receivables", format_money(totals["open"]))
-    figures[1].metric("Overdue", format_money(totals["overdue"]))
-    figures[2].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
+    cards = st.columns(3)
+    figures.money(cards[0], "Open receivables", totals["open"])
+    figures.money(cards[1], "Overdue", totals["overdue"])
+    cards[2].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
     chart = alt.Chart(reports.aging_chart(aging)).mark_bar().encode(
         x=alt.X("bucket:N", title="Days overdue", sort=list(reports.AGING_BUCKETS),
                 axis=alt.Axis(labelAngle=0)),
@@ -129,21 +130,21 @@ def whatif_tab() -> None:
         common.empty_state(f"No overdue invoices as of {long_date(day)}. Pick a later date, "
                            "or issue invoices with `python -m bob bill-run --month YYYY-MM`.")
         return
-    figures = st.columns(4)
-    figures[0].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
-    figures[1].metric("Customers overdue", f"{totals['overdue_customers']:,}")
-    figures[2].metric("Amount overdue", format_money(totals["overdue_amount"]))
-    figures[3].metric("Amount at risk", format_money(totals["amount_at_risk"]),
-                      help="Overdue invoices at the warning stage or beyond.")
-    figures = st.columns(4)
-    figures[0].metric("Notices that day", f"{totals['notices_due']:,}",
-                      help="What the daily job's run on that day sends; each notice goes "
-                           "to the customer and to the partner.")
-    figures[1].metric("Services stopping that day", f"{totals['services_stopping']:,}")
-    figures[2].metric("Services stopped", f"{totals['services_stopped']:,}",
-                      help="Customers with an overdue invoice whose service is stopped that "
-                           "day: stopped already, or by the daily runs until then.")
-    figures[3].metric("Customers at risk", f"{totals['customers_at_risk']:,}")
+    cards = st.columns(4)
+    cards[0].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
+    cards[1].metric("Customers overdue", f"{totals['overdue_customers']:,}")
+    figures.money(cards[2], "Amount overdue", totals["overdue_amount"])
+    figures.money(cards[3], "Amount at risk", totals["amount_at_risk"],
+                  help="Overdue invoices at the warning stage or beyond.")
+    cards = st.columns(4)
+    cards[0].metric("Notices that day", f"{totals['notices_due']:,}",
+                    help="What the daily job's run on that day sends; each notice goes "
+                         "to the customer and to the partner.")
+    cards[1].metric("Services stopping that day", f"{totals['services_stopping']:,}")
+    cards[2].metric("Services stopped", f"{totals['services_stopped']:,}",
+                    help="Customers with an overdue invoice whose service is stopped that "
+                         "day: stopped already, or by the daily runs until then.")
+    cards[3].metric("Customers at risk", f"{totals['customers_at_risk']:,}")
 
     runs_from = report["runs_from"]
     if runs_from < day:
@@ -195,10 +196,10 @@ def partner_tab() -> None:
                            f"{long_date(as_of)}.")
         return
     overdue = customers[customers["days_overdue"] > 0]
-    figures = st.columns(3)
-    figures[0].metric("Customers with open invoices", f"{len(customers):,}")
-    figures[1].metric("Customers overdue", f"{len(overdue):,}")
-    figures[2].metric("Overdue", format_money(sum(customers["overdue_balance"])))
+    cards = st.columns(3)
+    cards[0].metric("Customers with open invoices", f"{len(customers):,}")
+    cards[1].metric("Customers overdue", f"{len(overdue):,}")
+    figures.money(cards[2], "Overdue", sum(customers["overdue_balance"]))
     event = st.dataframe(customers, hide_index=True, column_config=CUSTOMER_COLUMNS,
                          key="dunning_partner_table", on_select="rerun",
                          selection_mode="single-row")

@@ -13,8 +13,10 @@ import bob
 from bob import documents, reports
 from bob.money import format_money
 from bob.months import long_date
-from pages import common
-from pages.audit_history import history
+from ui import common, figures, frame
+from ui.audit_history import history
+
+frame.require()
 
 LIMIT = 500
 INVOICE, CUSTOMER = "invoice", "customer"
@@ -101,8 +103,8 @@ def ledger() -> None:
         return
     metrics = st.columns(4)
     metrics[0].metric("Invoices", f"{found['matching']:,}")
-    metrics[1].metric("Total", format_money(found["total"]))
-    metrics[2].metric("Open balance", format_money(found["open_balance"]))
+    figures.money(metrics[1], "Total", found["total"])
+    figures.money(metrics[2], "Open balance", found["open_balance"])
     metrics[3].metric("Overdue", f"{found['by_status'].get('Overdue', 0):,}")
     rows = found["rows"]
     st.dataframe(rows[list(LEDGER_COLUMNS)], column_config=LEDGER_COLUMNS, hide_index=True,

@@ -9,7 +9,9 @@ import streamlit as st
 from bob import notices, reports
 from bob.errors import BobError
 from bob.months import long_date
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 LIMIT = 500
 EMAIL, CUSTOMER, INVOICE = "email", "customer", "invoice"
@@ -105,26 +107,30 @@ def outbox() -> None:
         st.caption(f"About invoice **{invoice}** only")
         st.button("Show every invoice", icon=":material/close:", on_click=clear_param,
                   args=(INVOICE,))
+    invoice_number = int(invoice) if invoice and invoice.isdigit() else None
     rows = common.load(reports.outbox, as_of=as_of, kind=kind, state=state,
-                       customer_id=typed.strip() or None,
-                       invoice_number=int(invoice) if invoice and invoice.isdigit() else None,
+                       customer_id=typed.strip() or None, invoice_number=invoice_number,
                        limit=LIMIT)
     if rows.empty:
         common.empty_state(f"No email matches these filters by {long_date(as_of)}. Emails are "
                            "written by the bill run (`python -m bob bill-run`) and the daily "
                            "dunning job (`python -m bob dunning`).")
         return
-    counts = rows["state"].value_counts()
-    figures = st.columns(4)
-    figures[0].metric("Emails shown", f"{len(rows):,}")
-    for column, name in zip(figures[1:], reports.DELIVERY_STATES, strict=True):
-        column.metric(name.capitalize(), f"{int(counts.get(name, 0)):,}")
+    counts = common.load(reports.outbox_counts, as_of=as_of, kind=kind,
+                         customer_id=typed.strip() or None, invoice_number=invoice_number)
+    cards = st.columns(4)
+    cards[0].metric("Emails", f"{counts['total']:,}")
+    for card, name in zip(cards[1:], reports.DELIVERY_STATES, strict=True):
+        card.metric(name.capitalize(), f"{counts[name]:,}")
     st.dataframe(rows.assign(kind=rows["kind"].map(KINDS))[list(OUTBOX_COLUMNS)],
                  column_config=OUTBOX_COLUMNS, hide_index=True, key=TABLE,
                  selection_mode="single-row",
                  on_select=lambda: open_selected(rows["id"].tolist()))
-    st.caption(f"The newest {LIMIT:,} at most. Select a row to read the email."
-               if len(rows) == LIMIT else "Select a row to read the email.")
+    shown = counts[state] if state else counts["total"]
+    st.caption(f"Showing the newest {len(rows):,} of {shown:,}: filter by kind, delivery, "
+               "customer or invoice to see the others, or list them all with `python -m bob "
+               "report notices --format csv`. Select a row to read the email."
+               if len(rows) < shown else "Select a row to read the email.")
 
 
 def email(outbox_id: int) -> None:
@@ -141,7 +147,7 @@ def email(outbox_id: int) -> None:
     st.badge(row["state"].capitalize(), color=STATE_COLORS[row["state"]])
     st.markdown(f"**To:** {rendered.recipient} ({row['recipient_role']}) · **Written on** "
                 f"{long_date(row['created_on'])} · **Kind:** {KINDS[row['kind']]}")
-    st.caption(f"Message-ID `{rendered.message_id}` · {row['attempts']} delivery attempt(s)"
+    st.caption(f"Message-ID `{rendered.message_id}` · {row['attempts']:,} delivery attempt(s)"
                + (f" · last error: {row['last_error']}" if row["last_error"] else ""))
     as_html, as_text = st.tabs(["HTML", "Plain text"])
     with as_html, st.container(border=True):

@@ -4,8 +4,10 @@ import altair as alt
 import streamlit as st
 
 from bob import overview
-from bob.money import format_money
-from pages import common
+from bob.money import format_compact
+from ui import common, figures, frame
+
+frame.require()
 
 PAID, OPEN, OVERDUE = "#2e7d32", "#90caf9", "#e53935"
 
@@ -24,15 +26,15 @@ for column, status in zip(st.columns(4), overview.BOB_STATUSES, strict=True):
 
 st.subheader("Money")
 billed, open_, overdue, notices = st.columns(4)
-billed.metric(f"Billed in {board.month:%B %Y}", format_money(board.billed),
-              delta=format_money(board.billed - board.billed_previous_month),
+figures.money(billed, f"Billed in {board.month:%B %Y}", board.billed,
+              delta=format_compact(board.billed - board.billed_previous_month),
               delta_description=f"vs. {board.previous_month:%B}", border=True,
               help=f"{board.billed_invoices:,} invoices for the month.")
-open_.metric("Open receivables", format_money(board.open_receivables), border=True,
-             help="Balances of issued invoices not paid yet.")
-overdue.metric("Overdue receivables", format_money(board.overdue_receivables), border=True,
-               delta=f"{board.overdue_invoices:,} invoices", delta_color="off",
-               delta_arrow="off")
+figures.money(open_, "Open receivables", board.open_receivables, border=True,
+              help="Balances of issued invoices not paid yet.")
+figures.money(overdue, "Overdue receivables", board.overdue_receivables, border=True,
+              delta=f"{board.overdue_invoices:,} invoices", delta_color="off",
+              delta_arrow="off")
 notices.metric("Notices due today", f"{board.notices_due:,}", border=True,
                delta=f"{board.services_to_stop:,} services to stop", delta_color="off",
                delta_arrow="off",
@@ -69,6 +71,8 @@ with right:
     if by_partner.empty:
         common.empty_state("Nothing is owed on the As-of date.")
     else:
+        st.caption(f"The {by_partner['partner_id'].nunique():,} partners owed the most on the "
+                   "As-of date, largest first.")
         st.altair_chart(alt.Chart(by_partner).mark_bar().encode(
             y=alt.Y("partner_name:N", title=None, axis=alt.Axis(labelLimit=220),
                     sort=alt.EncodingSortField("open_total", op="max", order="descending")),

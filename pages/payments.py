@@ -11,8 +11,10 @@ import bob
 from bob import reports
 from bob.money import format_money, parse_amount
 from bob.months import long_date
-from pages import common
-from pages.audit_history import history
+from ui import common, figures, frame
+from ui.audit_history import history
+
+frame.require()
 
 LIMIT = 500
 PAYMENT, CUSTOMER = "payment", "customer"
@@ -72,7 +74,7 @@ def ledger(customer: str | None) -> None:
         return
     metrics = st.columns(2)
     metrics[0].metric("Payments", f"{found['matching']:,}")
-    metrics[1].metric("Received", format_money(found["amount"]))
+    figures.money(metrics[1], "Received", found["amount"])
     rows = found["rows"]
     st.dataframe(rows[list(LEDGER_COLUMNS)], column_config=LEDGER_COLUMNS, hide_index=True,
                  key=TABLE, selection_mode="single-row",

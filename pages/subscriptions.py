@@ -5,7 +5,9 @@ import streamlit as st
 
 from bob import overview
 from bob import subscriptions as terms
-from pages import common
+from ui import common, frame
+
+frame.require()
 
 ROW_LIMIT = 500
 EDITOR_ROUND = "terms_editor_round"  # a new editor (no pending edits) after each save

@@ -235,3 +235,23 @@ def listing(con: duckdb.DuckDBPyConnection, params: dict) -> list[dict]:
 def row(con: duckdb.DuckDBPyConnection, outbox_id: int) -> dict | None:
     rows = records(con.execute("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
     return rows[0] if rows else None
+
+
+# How many emails the listing's filters keep, by delivery state, over the whole outbox. Only
+# the undelivered ones are told apart by their attempts: the rest were delivered.
+COUNTS = """
+WITH kept AS (
+    SELECT * FROM outbox o
+    WHERE ($as_of IS NULL OR created_on <= $as_of) AND ($kind IS NULL OR kind = $kind)
+      AND ($customer_id IS NULL OR customer_id = $customer_id)
+      AND ($invoice_number IS NULL OR invoice_number = $invoice_number)
+), undelivered AS (SELECT * FROM kept o WHERE NOT {delivered}), {states}
+SELECT 'delivered' AS state, count(*) AS emails FROM kept o WHERE {delivered}
+UNION ALL SELECT state, count(*) FROM states GROUP BY state"""
+
+
+def counts(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, int]:
+    """{state: emails} over every outbox row the filters keep (see bob.reports.outbox_counts)."""
+    found = con.execute(COUNTS.format(delivered=DELIVERED, states=states("undelivered")),
+                        params).fetchall()
+    return {state: emails for state, emails in found}

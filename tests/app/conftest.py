@@ -26,8 +26,8 @@ import bob
 from bob import store
 from bob.clock import TODAY_ENV
 from bob.months import first_of_next_month
-from pages import common
 from tests.conftest import change
+from ui import common
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 25)

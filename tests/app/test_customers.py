@@ -122,7 +122,8 @@ def test_wizard_activates_with_a_changed_subscription_and_previews_the_first_inv
     assert not_activated(demo_db, NEW)  # nothing is written before Confirm
     at.button(key="wizard_confirm").click().run()
     assert not errors(at)
-    assert "successfully activated" in at.success[0].value
+    assert at.success[0].value == ("Billing on Behalf is active for Juniper Law from "
+                                   "1 December 2026.")
     profile = bob.customer_profile(demo_db, NEW, as_of=AS_OF, today=AS_OF)
     assert profile["bob_start"] == date(2026, 12, 1)
     assert profile["billing_email"] == "ap@juniper.example"

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import bob
 from bob import reports, store
 from bob.money import format_money
-from pages import common
 from tests.app.conftest import AS_OF, LATE, US_PARTNER
+from ui import common
 
 LATER = AS_OF + timedelta(days=20)
 

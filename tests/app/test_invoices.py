@@ -9,8 +9,8 @@ from bob import reports
 from bob.money import format_money
 from bob.store.invoices import LEDGER_FILTERS
 from bob.store.whatif import LEDGER_SORTS, NAMED_FILTERS, NAMED_SORTS
-from pages import common
 from tests.app.conftest import ACTIVE, AS_OF, LATE, US_PARTNER
+from ui import common
 
 
 def metric(at, label: str) -> str:

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from bob.months import long_date
-from pages import common
 from tests.app.conftest import ACTIVE, AS_OF, LATE, NEW
 from tests.app.test_invoices import first_invoice
 from tests.app.test_payments import fill
 from tests.app.test_subscriptions import EDITOR
+from ui import common
 
 LATER = AS_OF + timedelta(days=20)
 BANNER = f"Viewing {long_date(LATER)}. Changes happen today, {long_date(AS_OF)}."

@@ -44,12 +44,35 @@ def smtp_server(monkeypatch):
     controller.stop()
 
 
-def test_outbox_lists_the_emails_written_by_the_as_of_date(demo_db, app, no_smtp):
+def test_outbox_counts_every_email_written_by_the_as_of_date_not_the_rows_shown(
+        demo_db, app, no_smtp):
+    written = notices.outbox(demo_db, as_of=AS_OF, limit=None)
+    assert len(written) > 500  # more than the listing shows
     at = app("pages/notices.py")
     assert not at.exception
-    written = notices.outbox(demo_db, as_of=AS_OF, limit=500)
-    assert metric(at, "Emails shown") == f"{len(written):,}"
+    assert len(at.dataframe[0].value) == 500
+    assert metric(at, "Emails") == f"{len(written):,}"
+    assert metric(at, "Delivered") == f"{(written['state'] == 'delivered').sum():,}"
     assert metric(at, "Pending") == f"{(written['state'] == 'pending').sum():,}"
+
+
+def test_a_cut_listing_says_how_many_it_shows_and_how_to_see_the_rest(demo_db, app, no_smtp):
+    total = len(notices.outbox(demo_db, as_of=AS_OF, limit=None))
+    at = app("pages/notices.py")
+    caption = " ".join(c.value for c in at.caption)
+    assert f"Showing the newest 500 of {total:,}" in caption
+    assert "python -m bob report notices" in caption
+
+
+def test_an_email_about_an_invoice_links_to_it_by_its_integer_number(demo_db, app, no_smtp):
+    # A customer whose service was restored: that email names no invoice, the others do.
+    emails = notices.outbox(demo_db, as_of=AS_OF, limit=None)
+    restored = emails[emails["kind"] == "service_restored"]["customer_id"].iloc[0]
+    about = emails[(emails["customer_id"] == restored) & emails["invoice_number"].notna()].iloc[0]
+    at = app("pages/notices.py", email=str(about["id"]))
+    assert not at.exception
+    links = [link.label for link in at.get("page_link")]
+    assert f"Invoice {int(about['invoice_number'])}" in links
 
 
 def test_kind_filter_keeps_warnings_only(demo_db, app, no_smtp):

@@ -253,3 +253,27 @@ def test_import_of_a_quantity_too_large_to_bill_is_refused_and_writes_nothing(db
     ok.write_text(json.dumps({"partners": [{"id": "P9", "name": "X", "country": "US",
                                             "email": "x@x.example"}]}))
     assert bob(db, "import", str(ok)).returncode == 0, "P9 must not have been written before"
+
+
+def strict_json(text: str):
+    """What a strict parser accepts: no NaN, no Infinity."""
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_report_notices_as_json_has_integer_invoice_numbers_and_null_for_none(billed):
+    # Warned on day 36 (invoice 1 due 31 December), stopped 5 days later, then paid and
+    # restored: the restored row names no invoice.
+    for day in ("2027-02-05", "2027-02-10"):
+        assert bob(billed, "dunning", "--as-of", day).returncode == 0
+    assert bob(billed, "pay", "--customer", "C1", "--amount", "110.02", "--method", "ach",
+               "--date", "2027-02-10", "--as-of", "2027-02-10").returncode == 0
+    assert bob(billed, "dunning", "--as-of", "2027-02-11").returncode == 0
+    result = bob(billed, "report", "notices", "--as-of", "2027-02-11", "--format", "json")
+    rows = strict_json(result.stdout)
+    assert {row["kind"] for row in rows} >= {"invoice_issued", "service_restored"}
+    assert {row["invoice_number"] for row in rows if row["kind"] == "service_restored"} == {None}
+    assert {type(row["invoice_number"]) for row in rows if row["kind"] != "service_restored"} \
+        == {int}
+

@@ -138,3 +138,12 @@ def test_notice_reads_a_dataframe_row_missing_values_as_none():
     assert notice.invoice_number is None and notice.invoice_total is None
     assert notice.created_on == date(2026, 3, 1) and notice.stop_date is None
     assert "restored on 1 March 2026" in render(notice).text
+
+
+@pytest.mark.parametrize("role", ["customer", "partner"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_name_ending_in_a_period_ends_its_sentence_once(make_notice, kind, role):
+    email = render(make_notice(kind, role, customer_name="Tri-County Dermatology Inc.",
+                               partner_name="Harbor Systems Co."))
+    for layout in both_layouts(email):
+        assert ".." not in layout

@@ -34,7 +34,13 @@ def test_a_valid_billing_email_is_accepted_and_normalized():
     assert normalized_email("  billing@ACME.example ") == "billing@acme.example"
 
 
-@pytest.mark.parametrize("email", ["", "billing", "billing@", "@acme.example",
+@pytest.mark.parametrize("email", ["", "   "])
+def test_an_empty_billing_email_is_asked_for(email):
+    with pytest.raises(BobError, match="^Enter the billing email"):
+        normalized_email(email)
+
+
+@pytest.mark.parametrize("email", ["billing", "billing@", "@acme.example",
                                    "bill ing@acme.example", "billing@@acme.example"])
 def test_an_invalid_billing_email_is_refused(email):
     with pytest.raises(BobError, match="not a valid address"):

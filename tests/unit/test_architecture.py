@@ -43,7 +43,7 @@ def test_only_the_clock_asks_for_todays_date():
 def test_the_business_date_is_read_only_where_a_command_or_a_page_starts():
     readers = {name for name, tree in _modules().items() if _calls(tree, ("business_date",))}
     assert readers == {"bob/cli.py"}
-    app = PACKAGE.parent / "pages" / "common.py"
+    app = PACKAGE.parent / "ui" / "common.py"
     tree = ast.parse(app.read_text())
     starts = [node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
               and _calls(node, ("business_date",))]

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bob.errors import BobError
-from bob.money import parse_amount, prorate, to_cents
+from bob.money import format_compact, parse_amount, prorate, to_cents
 
 
 def test_to_cents_rounds_half_a_cent_up():
@@ -118,3 +118,23 @@ def test_minus_zero_is_refused(text):
 def test_a_29_digit_amount_is_refused_with_every_digit_shown():
     with pytest.raises(BobError, match=r"too large: \$12,345,678,901,234,567,890,123,456,789\.00"):
         parse_amount("12345678901234567890123456789")
+
+
+def test_a_compact_figure_is_in_tenths_of_the_largest_unit_it_reaches():
+    assert format_compact(Decimal("121483215.37")) == "$121.5M"
+    assert format_compact(Decimal("978997567.12")) == "$979.0M"
+    assert format_compact(Decimal("1234567890")) == "$1.2B"
+
+
+def test_a_compact_figure_rounds_half_up_into_the_next_unit():
+    assert format_compact(Decimal("999949.99")) == "$999.9K"
+    assert format_compact(Decimal("999950.00")) == "$1.0M"
+
+
+def test_an_amount_under_100_000_stays_exact_in_compact_form():
+    assert format_compact(Decimal("99999.99")) == "$99,999.99"
+    assert format_compact(Decimal("100000")) == "$100.0K"
+
+
+def test_a_negative_compact_figure_keeps_its_sign_in_front():
+    assert format_compact(Decimal("-2500000")) == "-$2.5M"

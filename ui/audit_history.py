@@ -4,7 +4,7 @@ not a page, a block the detail pages add."""
 import streamlit as st
 
 from bob import audit
-from pages import common
+from ui import common
 
 LIMIT = 50
 COLUMNS = {"logged_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"),
