@@ -116,7 +116,6 @@ def test_deliver_pending_without_smtp_says_how_to_configure_it(demo_db, app, no_
 
 
 def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server, monkeypatch):
-    monkeypatch.setenv("BOB_TODAY", AS_OF.isoformat())
     # All but the newest five went out on an earlier delivery run.
     def delivered_earlier(con):
         con.execute("INSERT INTO deliveries (outbox_id, attempt, ok) SELECT id, 1, true "
@@ -137,9 +136,8 @@ def test_deliver_pending_sends_every_pending_email(demo_db, app, smtp_server, mo
 def test_deliver_pending_sends_nothing_dated_after_today_and_says_so(
         demo_db, app, smtp_server, monkeypatch):
     before_the_cast_was_billed = BOB_START - timedelta(days=1)
-    monkeypatch.setenv("BOB_TODAY", before_the_cast_was_billed.isoformat())
     pending = len(notices.outbox(demo_db, delivered=False, limit=100_000))
-    at = app("pages/notices.py")
+    at = app("pages/notices.py", today=before_the_cast_was_billed)
     deliver_button(at).click().run()
     assert not at.exception
     assert smtp_server.received == []

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from bob import overview, store
+from bob import overview
 from bob.clock import TODAY_ENV
 from tests.app.conftest import AS_OF, ROOT
 
@@ -53,7 +53,7 @@ def test_the_app_opens_on_the_overview_with_the_as_of_date_in_the_sidebar(demo_d
 
 def test_a_store_held_by_another_process_past_the_lock_wait_is_busy_not_a_traceback(
         demo_db, held_store, monkeypatch):
-    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.5)
+    monkeypatch.setenv("BOB_LOCK_WAIT_SECONDS", "0.5")
     held_store(demo_db)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception

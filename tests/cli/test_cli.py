@@ -235,7 +235,7 @@ def test_import_of_a_partner_email_that_needs_smtputf8_is_refused_and_writes_not
     unsendable = tmp_path / "unsendable.json"
     unsendable.write_text(json.dumps({"partners": [partner]}))
     assert_refused(bob(db, "import", str(unsendable)),
-                   "The email of partner P9 'jörg@exämple.com' cannot receive BoB's emails")
+                   "'jörg@exämple.com' cannot receive BoB's emails")
     sendable = tmp_path / "sendable.json"
     sendable.write_text(json.dumps({"partners": [{**partner, "email": "jorg@exämple.com"}]}))
     assert bob(db, "import", str(sendable)).returncode == 0, "P9 must not have been written before"
