@@ -99,9 +99,14 @@ def aging_tab() -> None:
     figures.money(cards[0], "Open receivables", totals["open"])
     figures.money(cards[1], "Overdue", totals["overdue"])
     cards[2].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
-    chart = alt.Chart(reports.aging_chart(aging)).mark_bar().encode(
-        x=alt.X("bucket:N", title="Days overdue", sort=list(reports.AGING_BUCKETS),
-                axis=alt.Axis(labelAngle=0)),
+    # Every bucket is on the axis, an empty one too. Current (not yet due) usually dwarfs
+    # the overdue buckets, so it is left out until asked for.
+    with_current = st.toggle("Include current (not yet due)", key="aging_current")
+    buckets = list(reports.AGING_BUCKETS[0 if with_current else 1:])
+    bars = reports.aging_chart(aging)
+    chart = alt.Chart(bars[bars["bucket"].isin(buckets)]).mark_bar().encode(
+        x=alt.X("bucket:N", title="Days overdue", sort=buckets,
+                scale=alt.Scale(domain=buckets), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(chart_amount):Q", title="Open balance", axis=alt.Axis(format="$,.0f")),
         color=alt.Color("stage_label:N", title="Dunning stage", scale=STAGE_COLORS),
         order=alt.Order("stage_rank:Q"),
@@ -186,9 +191,13 @@ def partner_tab() -> None:
     partners = common.load(reports.partners)
     names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
     requested = st.query_params.get("partner")
+    # It opens on the partner with the most at risk (the what-if's first partner).
+    at_risk = common.load(reports.whatif_report, as_of=as_of, today=common.today(),
+                          limit=LIMIT)["by_partner"]["partner_id"]
+    first = requested if requested in names else next(iter(at_risk), next(iter(names)))
     partner = st.columns([2, 3])[0].selectbox(
         "Partner", list(names), format_func=lambda p: f"{names[p]} ({p})",
-        index=list(names).index(requested) if requested in names else 0, key="dunning_partner")
+        index=list(names).index(first), key="dunning_partner")
     customers = common.load(reports.partner_view, as_of=as_of, today=common.today(),
                             partner_id=partner)
     if customers.empty:
