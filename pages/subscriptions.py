@@ -74,10 +74,10 @@ st.data_editor(
         "bob_start": st.column_config.DateColumn("BoB starts", format="YYYY-MM-DD",
                                                  help="The customer's Billing on Behalf start"),
         "start_date": st.column_config.DateColumn(
-            "Start date ✎", format="YYYY-MM-DD", required=True,
+            "Start date ✎", format="YYYY-MM-DD", required=True, width=120,
             help="Editable. Not before the customer's Billing on Behalf start"),
         "price": st.column_config.TextColumn(
-            "Price ✎", required=True,
+            "Price ✎", required=True, width=120,
             help="Editable. Monthly price per unit in dollars, whole cents, not below zero"),
     },
 )
