@@ -16,6 +16,7 @@ from bob.activation import (
     check_terms,
     earliest_start,
     normalized_email,
+    partner_refusal,
     set_billing_email,
 )
 from bob.billing import bill_run, preview_first_invoice
@@ -31,6 +32,7 @@ __all__ = [
     "SubscriptionChange", "UnitOfWork", "activate", "aging", "bill_run", "business_date",
     "cancel", "check_start", "check_terms", "customer_profile", "customers", "decisions",
     "earliest_start", "import_accounts", "invoice_detail", "ledger", "normalized_email",
-    "payment_detail", "preview_first_invoice", "record_payment", "release_payments",
-    "run_dunning", "set_billing_email", "stage_for", "timeline", "unit_of_work", "whatif",
+    "partner_refusal", "payment_detail", "preview_first_invoice", "record_payment",
+    "release_payments", "run_dunning", "set_billing_email", "stage_for", "timeline",
+    "unit_of_work", "whatif",
 ]

@@ -87,16 +87,21 @@ def check_terms(subscription_id: str, start: date, price: Decimal, bob_start: da
     check_size(price, what=f"The price of subscription {subscription_id}")
 
 
+def partner_refusal(partner_name: str, partner_country: str) -> str | None:
+    """Why a customer of this partner cannot have Billing on Behalf (None when it can)."""
+    if partner_country == "US":
+        return None
+    return (f"Billing on Behalf is available for US partners only; {partner_name} "
+            f"is in {partner_country}.")
+
+
 def check_request(facts: dict | None, subscription_ids: set[str], request: ActivationRequest,
                   as_of: date) -> str:
     """All activation rules on plain facts; returns the normalized billing email."""
     if facts is None:
         raise BobError(f"There is no customer {request.customer_id!r}.")
-    if facts["partner_country"] != "US":
-        raise BobError(
-            f"Billing on Behalf is available for US partners only; {facts['partner_name']} "
-            f"is in {facts['partner_country']}."
-        )
+    if refusal := partner_refusal(facts["partner_name"], facts["partner_country"]):
+        raise BobError(refusal)
     if facts["bob_start"] is not None:
         raise BobError(
             f"Billing on Behalf is already active for {facts['customer_name']} "

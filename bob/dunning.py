@@ -128,9 +128,11 @@ def run_dunning(uow, day: date | None = None) -> dict:
     summary = dunning_sql.apply_decisions(con, day, queued_on=uow.today)
     summary["services_restored"] = dunning_sql.restore_services(con, day, queued_on=uow.today)
     uow.audit("dunning", f"as-of:{day}", str(summary))
-    by_stage = decisions.groupby(["stage", "outcome"]).size()
+    by_stage = sorted(decisions.groupby(["stage", "outcome"]).size().items(),
+                      key=lambda item: (STAGES.index(item[0][0]), item[0][1]))
+    # In the schedule's order (day 5, 10, 15, ...), not the stage names' alphabetical one.
     return {"as_of": day.isoformat(), "dry_run": uow.preview, **summary,
-            "by_stage": {f"{stage}:{outcome}": int(n) for (stage, outcome), n in by_stage.items()}}
+            "by_stage": {f"{stage}:{outcome}": int(n) for (stage, outcome), n in by_stage}}
 
 
 def decisions(db, *, as_of: date) -> pd.DataFrame:

@@ -42,8 +42,10 @@ def parse_decimal(text: str | Decimal | int | float, *, what: str, places: int,
         raise BobError(f"{what} must be a number such as {example}, not {written!r}: "
                        "zero has no sign.")
     if len(written.partition(".")[2].rstrip("0")) > places:
-        count = "two" if places == 2 else places
-        raise BobError(f"{what} has more than {count} decimals: {written}.")
+        if places == 2:
+            raise BobError(f"{what} has more than two decimals: {written}; amounts are in "
+                           "whole cents.")
+        raise BobError(f"{what} has more than {places} decimals: {written}.")
     return number
 
 

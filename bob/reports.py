@@ -202,11 +202,12 @@ def partner_view(db, *, as_of: date, today: date, partner_id: str,
 
 
 def aging_pivot(aging: pd.DataFrame) -> pd.DataFrame:
-    """bob.aging's rows as a table: age buckets down, stages across, amounts, and a total."""
+    """bob.aging's rows as a table: every age bucket down (an empty one at $0.00), stages
+    across, amounts, and a total."""
     labels = [stage_label(stage) for stage in aging["stage"]]
     table = (aging.assign(stage_label=labels)
              .pivot(index="bucket", columns="stage_label", values="amount")
-             .reindex(index=[b for b in AGING_BUCKETS if b in set(aging["bucket"])],
+             .reindex(index=list(AGING_BUCKETS),
                       columns=[s for s in STAGE_LABELS if s in set(labels)]))
     table = table.map(lambda amount: Decimal(0) if pd.isna(amount) else amount)
     table["Total"] = [sum(row, Decimal(0)) for row in table.itertuples(index=False)]

@@ -16,7 +16,8 @@ import pandas as pd
 from bob import store
 from bob.activation import SubscriptionChange, check_terms
 from bob.errors import BobError
-from bob.money import parse_amount
+from bob.money import format_money, parse_amount
+from bob.months import long_date
 from bob.store import accounts as accounts_sql
 from bob.store import frame
 
@@ -127,9 +128,10 @@ def save_terms(uow, changes: list[SubscriptionChange]) -> dict:
         except BobError as error:
             problems.append(str(error))
     _refuse(problems)
-    saved = []
+    saved, said = [], []
     for change in changes:
         was = current[change.subscription_id]
+        said.append(_what_changed(change, was))
         accounts_sql.update_bob_subscription(uow.con, change.subscription_id, change.start_date,
                                              change.price)
         uow.audit("set-terms", f"subscription:{change.subscription_id}",
@@ -138,7 +140,26 @@ def save_terms(uow, changes: list[SubscriptionChange]) -> dict:
         saved.append({"subscription_id": change.subscription_id,
                       "customer_id": was["customer_id"],
                       "start_date": change.start_date.isoformat(), "price": str(change.price)})
-    return {"saved": len(saved), "subscriptions": saved}
+    return {"saved": len(saved), "subscriptions": saved, "summary": _summary(said)}
+
+
+def _what_changed(change: SubscriptionChange, was: dict) -> str:
+    """'the new price of S-1 ($7.50)', 'the new start date and price of S-1 (…, …)'."""
+    parts = [(name, text) for name, text, changed in (
+        ("start date", long_date(change.start_date), change.start_date != was["start_date"]),
+        ("price", format_money(change.price), change.price != was["price"])) if changed]
+    if not parts:
+        return f"the same terms of {change.subscription_id}"
+    return (f"the new {' and '.join(name for name, _ in parts)} of {change.subscription_id} "
+            f"({', '.join(text for _, text in parts)})")
+
+
+def _summary(said: list[str]) -> str:
+    if not said:
+        return "Nothing changed."
+    if len(said) == 1:
+        return f"Saved {said[0]}."
+    return f"Saved {len(said)} changes: " + "; ".join(said) + "."
 
 
 def save_edits(uow, original_rows: list[dict], edited_rows: dict) -> dict:

@@ -14,6 +14,7 @@ from bob.money import format_money, parse_amount
 from bob.months import first_of_month, long_date
 from ui import common, frame
 from ui.audit_history import history
+from ui.tables import worded
 
 frame.require()
 
@@ -79,14 +80,24 @@ def customer_list(as_of: date) -> None:
         st.caption(f"Showing the first {LIST_LIMIT:,} customers; search or filter to find "
                    "the others.")
     st.caption("Select a row to open the customer's account profile.")
+    # What a person reads first comes first (who, status, money): at 1440 px wide every
+    # column up to "Overdue" is on screen without scrolling sideways.
     picked = st.dataframe(
-        rows.head(LIST_LIMIT), hide_index=True, key="customer_list", on_select="rerun",
-        selection_mode="single-row",
-        column_order=("customer_id", "customer_name", "state", "partner_name", "bob_status",
-                      "bob_start", "billing_email", "open_balance", "overdue"),
-        column_config={"customer_id": "Customer ID", "customer_name": "Customer",
-                       "state": "State", "partner_name": "Partner", "bob_status": "BoB status",
-                       "bob_start": day("BoB start"), "billing_email": "Billing email",
+        worded(rows.head(LIST_LIMIT), bob_start="not active", billing_email="—"),
+        hide_index=True, key="customer_list", on_select="rerun", selection_mode="single-row",
+        column_order=("customer_name", "bob_status", "open_balance", "overdue", "customer_id",
+                      "partner_name", "partner_country", "state", "bob_start",
+                      "billing_email"),
+        column_config={"customer_id": st.column_config.TextColumn("Customer ID", width=110),
+                       "customer_name": st.column_config.TextColumn("Customer", width=200),
+                       "state": st.column_config.TextColumn("State", width=60),
+                       "partner_name": st.column_config.TextColumn("Partner", width=170),
+                       "partner_country": st.column_config.TextColumn(
+                           "Country", width=70, help="The partner's country: Billing on "
+                           "Behalf is available for US partners' customers only"),
+                       "bob_status": st.column_config.TextColumn("BoB status", width=110),
+                       "bob_start": st.column_config.TextColumn("BoB start", width=100),
+                       "billing_email": "Billing email",
                        "open_balance": money("Open"), "overdue": money("Overdue")},
     )
     if picked.selection.rows:
@@ -98,7 +109,8 @@ def customer_list(as_of: date) -> None:
 def start_wizard(customer_id: str, as_of: date) -> None:
     st.session_state[WIZARD] = {"customer_id": customer_id, "step": 1,
                                 "start": bob.earliest_start(as_of), "email": "",
-                                "selected": [], "index": 0, "changes": {}, "preview": None}
+                                "selected": [], "index": 0, "changes": {}, "drafts": {},
+                                "preview": None}
 
 
 def request_of(wizard: dict) -> bob.ActivationRequest:
@@ -162,12 +174,16 @@ def step_terms(wizard: dict, subscriptions) -> None:
                 f"{index + 1} of {len(selected)}**")
     st.markdown(f"{sub['product']} × {sub['quantity']} ({sub_id}), list price "
                 f"{format_money(sub['list_price'])}")
+    # What was typed for each subscription is kept as a draft, so that Back and Next show
+    # it again (a widget's own state ends when it leaves the screen).
     start, price = wizard["changes"].get(sub_id) or (wizard["start"], sub["list_price"])
+    start, price_text = wizard["drafts"].get(sub_id, (start, f"{price:.2f}"))
     new_start = st.date_input("Start date", value=start, min_value=wizard["start"],
                               format="YYYY-MM-DD", key=f"wizard_start_{sub_id}")
-    new_price = st.number_input("Price (USD per unit and month)", value=float(price),
-                                min_value=0.0, step=0.01, format="%.2f",
-                                key=f"wizard_price_{sub_id}")
+    new_price = st.text_input("Price (USD per unit and month)", value=price_text,
+                              key=f"wizard_price_{sub_id}",
+                              help="In dollars and whole cents, such as 19.90")
+    wizard["drafts"][sub_id] = (new_start, new_price)
     buttons = st.container(horizontal=True)
     if buttons.button("Back", key="wizard_back_3"):
         if index:
@@ -299,11 +315,11 @@ def ledgers(account: overview.Account) -> None:
     customer_id = account.customer["customer_id"]
     link = {"customer": customer_id}
     st.subheader("Subscriptions")
-    st.dataframe(account.subscriptions, hide_index=True,
+    st.dataframe(worded(account.subscriptions, bob_start_date="not active",
+                        bob_price="not active"), hide_index=True,
                  column_config={"subscription_id": "Subscription", "product": "Product",
                                 "quantity": "Quantity", "list_price": money("List price"),
-                                "bob_start_date": day("BoB start"),
-                                "bob_price": money("BoB price")})
+                                "bob_start_date": "BoB start", "bob_price": "BoB price"})
     if account.activated:
         st.page_link("pages/subscriptions.py", label="Edit start dates and prices",
                      icon=":material/edit_note:", query_params=link)
@@ -387,7 +403,11 @@ def account_profile(customer_id: str, as_of: date) -> None:
                    f"**{customer['partner_name']}** ({customer['partner_id']}, "
                    f"{customer['partner_country']}) · open {format_money(customer['open_balance'])}"
                    f", overdue {format_money(customer['overdue'])}")
-    if not account.activated and wizard is None and action.button(
+    refusal = bob.partner_refusal(customer["partner_name"], customer["partner_country"])
+    if refusal and not account.activated:
+        st.info(f"{refusal} Activation is not offered for this customer.",
+                icon=":material/public:")
+    elif not account.activated and wizard is None and action.button(
             "Billing on Behalf Activation", type="primary", key="activate",
             disabled=common.lens_only(), help=common.lens_reason()):
         start_wizard(customer_id, common.today())

@@ -14,6 +14,7 @@ from bob import reports
 from bob.dunning import schedule_caption
 from bob.months import long_date
 from ui import common, figures, frame
+from ui.tables import worded
 
 frame.require()
 
@@ -36,12 +37,16 @@ PARTNER_COLUMNS = {
     "amount_at_risk": st.column_config.NumberColumn("At risk", format="dollar"),
     "customers_at_risk": "Customers at risk", "notices_due": "Notices that day",
     "services_stopping": "Services stopping that day"}
+# In the order a person reads them: the stage and what is owed are on screen at 1440 px.
+ROW_ORDER = ("customer_name", "stage_label", "balance", "days_overdue", "service_stops_on",
+             "service_stopped", "invoice_number", "due_date", "customer_id", "partner_name",
+             "at_risk")
 ROW_COLUMNS = {
-    "partner_id": None, "partner_name": "Partner", "customer_id": "Customer ID",
-    "customer_name": "Customer", "invoice_number": st.column_config.NumberColumn(
-        "Invoice", format="%d"),
+    "partner_name": "Partner", "customer_id": "Customer ID",
+    "customer_name": st.column_config.TextColumn("Customer", width=190),
+    "invoice_number": st.column_config.NumberColumn("Invoice", format="%d"),
     "due_date": st.column_config.DateColumn("Due date"), "days_overdue": "Days overdue",
-    "balance": MONEY, "stage": None, "stage_rank": None, "stage_label": "Stage",
+    "balance": MONEY, "stage_label": st.column_config.TextColumn("Stage", width=170),
     "service_stops_on": st.column_config.DateColumn("Service stops on"),
     "service_stopped": "Stopped", "at_risk": "At risk"}
 CUSTOMER_COLUMNS = {
@@ -50,7 +55,7 @@ CUSTOMER_COLUMNS = {
     "overdue_balance": st.column_config.NumberColumn("Overdue", format="dollar"),
     "days_overdue": "Days overdue", "stage": None, "stage_rank": None, "stage_label": "Stage",
     "service_stops_on": st.column_config.DateColumn("Service stops on if unpaid"),
-    "service_stopped": "Stopped", "stopped_since": st.column_config.DateColumn("Since")}
+    "service_stopped": "Stopped", "stopped_since": "Since"}
 
 as_of = common.as_of()
 
@@ -99,9 +104,14 @@ def aging_tab() -> None:
     figures.money(cards[0], "Open receivables", totals["open"])
     figures.money(cards[1], "Overdue", totals["overdue"])
     cards[2].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")
-    chart = alt.Chart(reports.aging_chart(aging)).mark_bar().encode(
-        x=alt.X("bucket:N", title="Days overdue", sort=list(reports.AGING_BUCKETS),
-                axis=alt.Axis(labelAngle=0)),
+    # Every bucket is on the axis, an empty one too. Current (not yet due) usually dwarfs
+    # the overdue buckets, so it is left out until asked for.
+    with_current = st.toggle("Include current (not yet due)", key="aging_current")
+    buckets = list(reports.AGING_BUCKETS[0 if with_current else 1:])
+    bars = reports.aging_chart(aging)
+    chart = alt.Chart(bars[bars["bucket"].isin(buckets)]).mark_bar().encode(
+        x=alt.X("bucket:N", title="Days overdue", sort=buckets,
+                scale=alt.Scale(domain=buckets), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(chart_amount):Q", title="Open balance", axis=alt.Axis(format="$,.0f")),
         color=alt.Color("stage_label:N", title="Dunning stage", scale=STAGE_COLORS),
         order=alt.Order("stage_rank:Q"),
@@ -172,7 +182,8 @@ def whatif_tab() -> None:
     st.markdown("**By partner**")
     st.dataframe(report["by_partner"], hide_index=True, column_config=PARTNER_COLUMNS)
     st.markdown("**Overdue invoices, furthest along first**")
-    st.dataframe(report["rows"], hide_index=True, column_config=ROW_COLUMNS)
+    st.dataframe(report["rows"], hide_index=True, column_config=ROW_COLUMNS,
+                 column_order=ROW_ORDER)
     shown = len(report["rows"])
     if totals["overdue_invoices"] > shown:
         st.caption(f"Showing {shown:,} of {totals['overdue_invoices']:,}; the CSV has them all.")
@@ -186,9 +197,13 @@ def partner_tab() -> None:
     partners = common.load(reports.partners)
     names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
     requested = st.query_params.get("partner")
+    # It opens on the partner with the most at risk (the what-if's first partner).
+    at_risk = common.load(reports.whatif_report, as_of=as_of, today=common.today(),
+                          limit=LIMIT)["by_partner"]["partner_id"]
+    first = requested if requested in names else next(iter(at_risk), next(iter(names)))
     partner = st.columns([2, 3])[0].selectbox(
         "Partner", list(names), format_func=lambda p: f"{names[p]} ({p})",
-        index=list(names).index(requested) if requested in names else 0, key="dunning_partner")
+        index=list(names).index(first), key="dunning_partner")
     customers = common.load(reports.partner_view, as_of=as_of, today=common.today(),
                             partner_id=partner)
     if customers.empty:
@@ -200,7 +215,8 @@ def partner_tab() -> None:
     cards[0].metric("Customers with open invoices", f"{len(customers):,}")
     cards[1].metric("Customers overdue", f"{len(overdue):,}")
     figures.money(cards[2], "Overdue", sum(customers["overdue_balance"]))
-    event = st.dataframe(customers, hide_index=True, column_config=CUSTOMER_COLUMNS,
+    event = st.dataframe(worded(customers, stopped_since="not stopped"), hide_index=True,
+                         column_config=CUSTOMER_COLUMNS,
                          key="dunning_partner_table", on_select="rerun",
                          selection_mode="single-row")
     st.caption("If nothing more is paid: each customer's furthest stage and the day its "

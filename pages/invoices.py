@@ -25,14 +25,18 @@ TABLE, OPEN = "invoices_table", "invoices_open"
 STATUS_COLORS = {"Invoice Created": "blue", "Invoice Paid": "green", "Overdue": "red",
                  "Invoice Canceled": "gray", "Cancellation Invoice": "violet"}
 MONEY = st.column_config.NumberColumn("Amount", format="dollar")
+# In the order a person reads them, sized so that Days overdue is on screen at 1440 px.
 LEDGER_COLUMNS = {
-    "number": st.column_config.NumberColumn("Invoice", format="%d"),
-    "status": "Status", "customer_name": "Customer", "partner_name": "Partner",
-    "period": "Period", "issue_date": st.column_config.DateColumn("Date"),
-    "due_date": st.column_config.DateColumn("Due date"),
-    "total": st.column_config.NumberColumn("Total", format="dollar"),
-    "balance": st.column_config.NumberColumn("Balance", format="dollar"),
-    "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
+    "number": st.column_config.NumberColumn("Invoice", format="%d", width=80),
+    "status": st.column_config.TextColumn("Status", width=130),
+    "customer_name": st.column_config.TextColumn("Customer", width=190),
+    "total": st.column_config.NumberColumn("Total", format="dollar", width=110),
+    "balance": st.column_config.NumberColumn("Balance", format="dollar", width=110),
+    "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d", width=100),
+    "due_date": st.column_config.DateColumn("Due date", width=100),
+    "issue_date": st.column_config.DateColumn("Date", width=100),
+    "period": st.column_config.TextColumn("Period", width=80),
+    "partner_name": "Partner",
 }
 
 as_of = common.as_of()

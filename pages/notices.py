@@ -10,6 +10,7 @@ from bob import notices, reports
 from bob.errors import BobError
 from bob.months import long_date
 from ui import common, frame
+from ui.tables import worded
 
 frame.require()
 
@@ -19,12 +20,17 @@ TABLE = "notices_table"
 DELIVERY = "notices_delivery"  # the last delivery's report, shown once
 KINDS = reports.NOTICE_KINDS
 STATE_COLORS = {"delivered": "green", "pending": "orange", "failed": "red"}
+# In the order a person reads them, sized so that Delivery is on screen at 1440 px.
 OUTBOX_COLUMNS = {
-    "id": st.column_config.NumberColumn("Email", format="%d"),
-    "created_on": st.column_config.DateColumn("Written on"), "kind": "Kind",
-    "recipient_role": "To", "recipient": "Address", "customer_name": "Customer",
-    "invoice_number": st.column_config.NumberColumn("Invoice", format="%d"),
-    "subject": "Subject", "state": "Delivery", "attempts": "Attempts"}
+    "id": st.column_config.NumberColumn("Email", format="%d", width=70),
+    "state": st.column_config.TextColumn("Delivery", width=90),
+    "created_on": st.column_config.DateColumn("Written on", width=100),
+    "kind": st.column_config.TextColumn("Kind", width=120),
+    "customer_name": st.column_config.TextColumn("Customer", width=180),
+    "recipient_role": st.column_config.TextColumn("To", width=80),
+    "recipient": st.column_config.TextColumn("Address", width=200),
+    "invoice_number": st.column_config.NumberColumn("Invoice", format="%d", width=80),
+    "subject": "Subject", "attempts": "Attempts"}
 SMTP_HELP = """SMTP is not configured, so emails wait in the outbox (nothing is lost).
 To send them, set these environment variables before starting the app (or the same names,
 lower-case and without `BOB_SMTP_`, in an `[smtp]` table of `.streamlit/secrets.toml`):
@@ -155,7 +161,7 @@ def email(outbox_id: int) -> None:
     as_text.code(rendered.text, language=None, wrap_lines=True)
     if not view["attempts"].empty:
         st.markdown("**Delivery attempts**")
-        st.dataframe(view["attempts"], hide_index=True, column_config={
+        st.dataframe(worded(view["attempts"], error=""), hide_index=True, column_config={
             "attempt": "Attempt", "attempted_at": st.column_config.DatetimeColumn("At"),
             "ok": "Delivered", "error": "Error"})
     if row["invoice_number"] is not None:

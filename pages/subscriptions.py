@@ -5,6 +5,7 @@ import streamlit as st
 
 from bob import overview
 from bob import subscriptions as terms
+from bob.errors import BobError
 from ui import common, frame
 
 frame.require()
@@ -55,9 +56,16 @@ rows = rows.head(ROW_LIMIT)
 if message := st.session_state.pop(FLASH, None):
     st.success(message, icon=":material/check_circle:")
 editor_key = f"terms_editor_{st.session_state.get(EDITOR_ROUND, 0)}"
+st.caption("Edit the columns marked ✎: the start date, and the price as typed text "
+           "(whole cents, such as 19.90).")
 st.data_editor(
-    rows, key=editor_key, hide_index=True, num_rows="fixed",
+    # The price is edited as text so that what was typed is what is checked: a number
+    # column would drop a minus sign or round 1.999 before BoB could refuse it.
+    rows.assign(price=[f"{price:.2f}" for price in rows["price"]]), key=editor_key,
+    hide_index=True, num_rows="fixed",
     disabled=[column for column in rows.columns if column not in terms.EDITABLE],
+    column_order=("start_date", "price", "subscription_id", "customer_name", "product",
+                  "quantity", "list_price", "bob_start", "customer_id", "partner_name"),
     column_config={
         "subscription_id": "Subscription", "customer_id": "Customer ID",
         "customer_name": "Customer", "partner_name": "Partner", "product": "Product",
@@ -66,19 +74,25 @@ st.data_editor(
         "bob_start": st.column_config.DateColumn("BoB starts", format="YYYY-MM-DD",
                                                  help="The customer's Billing on Behalf start"),
         "start_date": st.column_config.DateColumn(
-            "Start date", format="YYYY-MM-DD", required=True,
-            help="Not before the customer's Billing on Behalf start"),
-        "price": st.column_config.NumberColumn(
-            "Price", format="dollar", min_value=0, step=0.01, required=True,
-            help="Monthly price per unit, in whole cents"),
+            "Start date ✎", format="YYYY-MM-DD", required=True, width=120,
+            help="Editable. Not before the customer's Billing on Behalf start"),
+        "price": st.column_config.TextColumn(
+            "Price ✎", required=True, width=120,
+            help="Editable. Monthly price per unit in dollars, whole cents, not below zero"),
     },
 )
-edited = st.session_state[editor_key]["edited_rows"]
+original, edited = rows.to_dict("records"), st.session_state[editor_key]["edited_rows"]
+try:  # on every rerun, so that a refusal shows as soon as the cell is left
+    changes, refusal = terms.diff_edits(original, edited), None
+except BobError as error:
+    changes, refusal = [], str(error)
+if refusal:
+    st.error(refusal, icon=":material/block:")
 if st.button("Save", type="primary", icon=":material/save:",
-             disabled=not edited or common.lens_only(), help=common.lens_reason()):
-    result = common.write(terms.save_edits, rows.to_dict("records"), edited)
+             disabled=not changes or common.lens_only(),
+             help=common.lens_reason() or refusal):
+    result = common.write(terms.save_edits, original, edited)
     if result is not None:
         st.session_state[EDITOR_ROUND] = st.session_state.get(EDITOR_ROUND, 0) + 1
-        st.session_state[FLASH] = (f"Saved {result['saved']} change(s)." if result["saved"]
-                                   else "Nothing changed.")
+        st.session_state[FLASH] = result["summary"]
         st.rerun()

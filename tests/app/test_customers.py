@@ -113,7 +113,7 @@ def test_wizard_activates_with_a_changed_subscription_and_previews_the_first_inv
     at.multiselect(key="wizard_selected").select(NEW_SEATS)
     at.button(key="wizard_next_2").click().run()
     at.date_input(key=f"wizard_start_{NEW_SEATS}").set_value(date(2026, 12, 15))
-    at.number_input(key=f"wizard_price_{NEW_SEATS}").set_value(20.00)
+    at.text_input(key=f"wizard_price_{NEW_SEATS}").input("20.00")
     at.button(key="wizard_next_3").click().run()
     # Review: 5 seats x 20.00 for 17 of 31 days = 54.84, fax 9.90, NY tax 4% on 64.74.
     review = {m.label: m.value for m in at.metric}
@@ -156,10 +156,49 @@ def test_an_invalid_billing_email_is_refused_at_the_first_step(demo_db, app):
     assert not_activated(demo_db, NEW)
 
 
-def test_a_non_us_partner_is_refused(demo_db, app):
-    at = step_one(open_wizard(app, customer=FOREIGN))
-    assert "available for US partners only" in errors(at)
-    assert not_activated(demo_db, FOREIGN)
+def test_a_non_us_partner_s_customer_is_told_up_front_and_offered_no_activation(demo_db, app):
+    at = app("pages/customers.py", customer=FOREIGN)
+    assert "activate" not in [b.key for b in at.button]
+    assert "available for US partners only; Rheinland Systemhaus is in DE" in at.info[0].value
+    assert "DE" in at.caption[0].value  # the partner's country in the profile
+
+
+def test_the_customer_list_shows_the_partner_s_country_and_words_for_empty_cells(demo_db, app):
+    listed = app("pages/customers.py").dataframe[0].value.set_index("customer_id")
+    assert listed.loc[FOREIGN, "partner_country"] == "DE"
+    assert (listed.loc[NEW, "bob_start"], listed.loc[NEW, "billing_email"]) == ("not active",
+                                                                              "—")
+    assert listed.loc[ACTIVE, "bob_start"] == "2026-09-01"
+
+
+def test_the_profile_s_subscriptions_say_not_active_before_activation(demo_db, app):
+    subscriptions = app("pages/customers.py", customer=NEW).dataframe[0].value
+    assert set(subscriptions["bob_start_date"]) == set(subscriptions["bob_price"]) == {
+        "not active"}
+
+
+def wizard_at_terms(app):
+    """The wizard at step 3 with both of NEW's subscriptions selected."""
+    at = step_one(open_wizard(app))
+    at.multiselect(key="wizard_selected").select(NEW_SEATS).select(NEW_FAX)
+    return at.button(key="wizard_next_2").click().run()
+
+
+def test_a_price_typed_for_the_second_subscription_survives_back_and_next(demo_db, app):
+    at = wizard_at_terms(app)
+    at.button(key="wizard_next_3").click().run()
+    at.text_input(key=f"wizard_price_{NEW_FAX}").input("7.25").run()
+    at.button(key="wizard_back_3").click().run()
+    at.button(key="wizard_next_3").click().run()
+    assert at.text_input(key=f"wizard_price_{NEW_FAX}").value == "7.25"
+
+
+def test_a_price_below_a_cent_is_refused_at_the_terms_step(demo_db, app):
+    at = wizard_at_terms(app)
+    at.text_input(key=f"wizard_price_{NEW_SEATS}").input("1.999")
+    at.button(key="wizard_next_3").click().run()
+    assert "whole cents" in errors(at)
+    assert at.text_input(key=f"wizard_price_{NEW_SEATS}")  # still on that subscription
 
 
 def test_a_second_activation_is_refused(demo_db, app):

@@ -1,7 +1,11 @@
 """The dunning page: aging, the what-if overdue report for any date, the partner view, the
 timeline, and running the daily job from the page."""
 
+import json
 from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
 
 import bob
 from bob import reports, store
@@ -131,3 +135,39 @@ def test_whatif_csv_holds_every_overdue_invoice(demo_db):
     rows = reports.whatif_csv(demo_db, as_of=LATER, today=AS_OF).decode().splitlines()
     assert len(rows) - 1 == reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["totals"][
         "overdue_invoices"]
+
+
+def chart_buckets(at) -> list[str]:
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    return spec["encoding"]["x"]["scale"]["domain"]
+
+
+def test_the_aging_table_lists_every_bucket_an_empty_one_at_zero():
+    aging = pd.DataFrame({"bucket": ["current", "31-60"], "stage": ["none", "reminder_5"],
+                          "amount": [Decimal("100.00"), Decimal("20.00")]})
+    pivot = reports.aging_pivot(aging).set_index("Days overdue")
+    assert list(pivot.index) == list(reports.AGING_BUCKETS)
+    assert pivot.loc["1-30", "Total"] == Decimal("0.00")
+
+
+def test_the_aging_chart_shows_every_overdue_bucket_and_current_on_request(demo_db, app):
+    at = app("pages/dunning.py")
+    assert chart_buckets(at) == list(reports.AGING_BUCKETS[1:])
+    at.toggle(key="aging_current").set_value(True).run()
+    assert chart_buckets(at) == list(reports.AGING_BUCKETS)
+
+
+def test_the_run_summary_lists_stages_in_the_schedule_s_order(demo_db, app):
+    at = app("pages/dunning.py", today=LATER)
+    next(b for b in at.button if b.label == "Run today's dunning").click().run()
+    shown = [stage for stage in at.dataframe[0].value["Stage"]]
+    in_schedule = [reports.stage_label(step.stage) for step in bob.SCHEDULE]
+    assert len(set(shown)) > 1
+    assert shown == sorted(shown, key=in_schedule.index)
+
+
+def test_the_partner_view_opens_on_the_partner_with_the_most_at_risk(demo_db, app):
+    at = on_tab(app, "Partner view", as_of=LATER)
+    first = reports.whatif_report(demo_db, as_of=LATER, today=AS_OF)["by_partner"].iloc[0]
+    assert first["amount_at_risk"] > 0
+    assert at.selectbox(key="dunning_partner").value == first["partner_id"]

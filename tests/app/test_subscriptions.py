@@ -5,7 +5,8 @@ the pure diff_edits / save_edits functions the page calls, and as the editor's e
 (`edited_rows`) seeded in session state before pressing Save.
 """
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ import bob
 from bob import store
 from bob import subscriptions as terms
 from bob.errors import BobError
+from bob.months import long_date
 from tests.app.conftest import ACTIVE, AS_OF, US_PARTNER
 from tests.conftest import change
 
@@ -103,6 +105,19 @@ def test_saving_edits_stores_them_and_audits_before_and_after(demo_db):
     assert "2026-09-01 -> 2026-10-01" in line[3] and "25.00 -> 22.50" in line[3]
 
 
+def test_saving_two_edits_says_what_changed_in_each(demo_db):
+    rows = terms.terms(demo_db, as_of=AS_OF, partner_id=US_PARTNER).to_dict("records")
+    seats = next(i for i, r in enumerate(rows) if r["subscription_id"] == SEATS)
+    other = next(i for i, r in enumerate(rows) if r["customer_id"] != ACTIVE)
+    moved = rows[other]["start_date"] + timedelta(days=31)
+    result = change(demo_db, terms.save_edits, rows,
+                    {seats: {"price": "19.90"}, other: {"start_date": moved.isoformat()}},
+                    today=AS_OF)
+    assert result["summary"] == (
+        f"Saved 2 changes: the new price of {SEATS} ($19.90); the new start date of "
+        f"{rows[other]['subscription_id']} ({long_date(moved)}).")
+
+
 def test_one_invalid_edit_saves_nothing(demo_db):
     rows = terms.terms(demo_db, as_of=AS_OF, partner_id=US_PARTNER).to_dict("records")
     late = next(i for i, r in enumerate(rows) if r["customer_id"] != ACTIVE)
@@ -147,24 +162,42 @@ def test_the_page_asks_for_a_partner_or_a_customer_first(demo_db, app):
     assert ACTIVE in customers and "C-APP-NEW" not in customers  # only activated customers
 
 
-def test_an_invalid_price_in_the_table_is_refused_and_nothing_saved(demo_db, app):
+def typed(app, edits: dict):
+    """The page for ACTIVE with `edits` in its editor, as if typed into the cells."""
     at = app("pages/subscriptions.py", customer=ACTIVE)
-    at.session_state[EDITOR] = {"edited_rows": {0: {"price": -3}}, "added_rows": [],
+    at.session_state[EDITOR] = {"edited_rows": {0: edits}, "added_rows": [],
                                 "deleted_rows": []}
-    at.run()
-    at.button[-1].click().run()
-    assert "cannot be negative" in at.error[0].value
+    return at.run()
+
+
+def save_button(at):
+    return next(button for button in at.button if button.label == "Save")
+
+
+@pytest.mark.parametrize(("text", "words"), [("-5", "cannot be negative"),
+                                             ("1.999", "whole cents")])
+def test_a_price_typed_wrong_is_refused_before_save_and_save_is_disabled(
+        demo_db, app, text, words):
+    at = typed(app, {"price": text})
+    assert words in at.error[0].value
+    assert save_button(at).disabled
     assert active_terms(demo_db)["price"] == Decimal("25.00")
 
 
-def test_a_valid_price_in_the_table_is_saved(demo_db, app):
+def test_the_editable_columns_come_first_and_say_so(demo_db, app):
     at = app("pages/subscriptions.py", customer=ACTIVE)
-    at.session_state[EDITOR] = {"edited_rows": {0: {"price": 21}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
-    at.button[-1].click().run()
+    editor = at.data_editor[0].proto
+    assert list(editor.column_order)[:2] == ["start_date", "price"]
+    columns = json.loads(editor.columns)
+    assert [columns[c]["label"] for c in ("start_date", "price")] == ["Start date ✎", "Price ✎"]
+    assert all(not columns[c].get("disabled") for c in ("start_date", "price"))
+
+
+def test_a_valid_price_in_the_table_is_saved_and_named(demo_db, app):
+    at = typed(app, {"price": "21"})
+    save_button(at).click().run()
     assert not at.error
-    assert "Saved 1 change" in at.success[0].value
+    assert at.success[0].value == f"Saved the new price of {SEATS} ($21.00)."
     assert active_terms(demo_db)["price"] == Decimal("21.00")
 
 

@@ -2,8 +2,10 @@
 
 The store is built once per session in a temp dir: the demo (bob.demo.build_demo) when it
 exists, plus a known cast imported through the bob API so the flows never depend on what
-the demo happened to generate: a US partner's customer that is not activated (the wizard's
-target) and, if the demo left none, customers billed months ago that are overdue today.
+the demo happened to generate: two US partners' customers that are not activated (the
+wizards' targets), a customer of a partner abroad, a large customer whose unpaid invoices
+take the overview's cards past $100M, and, if the demo left none, customers billed months
+ago that are overdue today.
 
 The app is `streamlit run app.py` with BOB_DB pointing at that store and BOB_TODAY at the day
 it was built for (the machine's date when the session starts), so the app's business date is
@@ -63,6 +65,25 @@ LATE_SUBS = [
      "quantity": 10, "price": "25.00"},
 ]
 
+# A customer billed about $47M a month for three months: the overview's cards reach $100M+.
+LARGE = {"id": "C-BRW-LARGE", "partner_id": PARTNER["id"], "name": "Atlas Browser Holdings",
+         "state": "NY"}
+LARGE_SUB = {"id": "S-BRW-LARGE", "customer_id": LARGE["id"], "product": "UC Enterprise seat",
+             "quantity": 1000, "price": "45000.00"}
+# A second wizard target (the main flow activates the first): two subscriptions.
+DRAFT = {"id": "C-BRW-DRAFT", "partner_id": PARTNER["id"], "name": "Kestrel Browser Studio",
+         "state": "NY"}
+DRAFT_SUBS = [{"id": f"S-BRW-DRAFT-{n}", "customer_id": DRAFT["id"], "product": product,
+               "quantity": 1, "price": "9.90"} for n, product in ((1, "Fax to email"),
+                                                                  (2, "Call recording"))]
+# A partner abroad: its customer cannot have Billing on Behalf.
+FOREIGN_PARTNER = {"id": "P-BRW-DE", "name": "Rheinland Browser GmbH", "country": "DE",
+                   "email": "ops@rheinland-browser.example"}
+FOREIGN = {"id": "C-BRW-FOREIGN", "partner_id": FOREIGN_PARTNER["id"],
+           "name": "Berliner Browser Werke", "state": "BE"}
+FOREIGN_SUB = {"id": "S-BRW-FOREIGN", "customer_id": FOREIGN["id"], "product": "UC seat",
+               "quantity": 3, "price": "20.00"}
+
 
 @dataclass(frozen=True)
 class Store:
@@ -96,6 +117,24 @@ def _build_demo(db: Path, as_of: date) -> bool:
     return True
 
 
+def _bill_months(db: Path, start: date, as_of: date) -> None:
+    month = start
+    while month <= as_of:
+        change(db, bob.bill_run, month, today=month)
+        month = first_of_next_month(month)
+
+
+def _build_large_customer(db: Path, as_of: date) -> None:
+    """Activated ~70 days ago and billed every month since, never paid."""
+    activated_on = as_of - timedelta(days=70)
+    change(db, bob.import_accounts, {"partners": [], "customers": [LARGE],
+                                     "subscriptions": [LARGE_SUB]}, today=activated_on)
+    start = first_of_next_month(activated_on)
+    change(db, bob.activate, bob.ActivationRequest(LARGE["id"], start, "ap@atlas.example"),
+           today=activated_on)
+    _bill_months(db, start, as_of)
+
+
 def _build_late_customers(db: Path, as_of: date) -> None:
     """Two customers activated ~4 months ago, billed every month since, one small payment."""
     activated_on = as_of - timedelta(days=120)
@@ -106,10 +145,7 @@ def _build_late_customers(db: Path, as_of: date) -> None:
                             ("C-BRW-LATE2", "ap@crane.example")):
         change(db, bob.activate, bob.ActivationRequest(customer, start, email),
                today=activated_on)
-    month = start
-    while month <= as_of:
-        change(db, bob.bill_run, month, today=month)
-        month = first_of_next_month(month)
+    _bill_months(db, start, as_of)
     change(db, bob.record_payment, bob.PaymentRequest(
         "C-BRW-LATE1", Decimal("40.00"), "ACH", start + timedelta(days=20), "BRW-1"),
         today=as_of)
@@ -118,8 +154,12 @@ def _build_late_customers(db: Path, as_of: date) -> None:
 
 def build_store(db: Path, as_of: date) -> Store:
     used_demo = _build_demo(db, as_of)
-    change(db, bob.import_accounts, {"partners": [PARTNER], "customers": [TARGET],
-                                     "subscriptions": [TARGET_SEATS, TARGET_FAX]}, today=as_of)
+    change(db, bob.import_accounts, {"partners": [PARTNER, FOREIGN_PARTNER],
+                                     "customers": [TARGET, DRAFT, FOREIGN],
+                                     "subscriptions": [TARGET_SEATS, TARGET_FAX, *DRAFT_SUBS,
+                                                       FOREIGN_SUB]},
+           today=as_of - timedelta(days=70))
+    _build_large_customer(db, as_of)
     if len(bob.whatif(db, as_of=as_of + timedelta(days=40), today=as_of)) == 0:
         _build_late_customers(db, as_of)
     assert len(bob.whatif(db, as_of=as_of + timedelta(days=40), today=as_of)) > 0
