@@ -18,7 +18,7 @@ from bob.activation import (
     normalized_email,
     set_billing_email,
 )
-from bob.bill_run import billable_months, preview_bill_run
+from bob.bill_run import bill_run_plan, billable_months, preview_bill_run
 from bob.billing import bill_run, preview_first_invoice
 from bob.clock import business_date
 from bob.corrections import apply_balance, rebill
@@ -31,7 +31,7 @@ from bob.unit_of_work import UnitOfWork, unit_of_work
 __all__ = [
     "METHODS", "SCHEDULE", "STATUSES", "ActivationRequest", "BobError", "PaymentRequest",
     "SubscriptionChange", "UnitOfWork", "activate", "aging", "apply_balance", "bill_run",
-    "billable_months", "business_date", "preview_bill_run", "rebill",
+    "bill_run_plan", "billable_months", "business_date", "preview_bill_run", "rebill",
     "cancel", "check_start", "check_terms", "customer_profile", "customers", "decisions",
     "earliest_start", "import_accounts", "invoice_detail", "ledger", "normalized_email",
     "payment_detail", "preview_first_invoice", "record_payment", "release_payments",

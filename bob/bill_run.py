@@ -9,6 +9,7 @@ from datetime import date
 from bob.billing import bill_run
 from bob.months import first_of_month, first_of_next_month, long_date, month_bounds
 from bob.store import billing_skips
+from bob.unit_of_work import unit_of_work
 
 
 def _reason(row: dict, month: date) -> str:
@@ -44,3 +45,9 @@ def preview_bill_run(uow, month: date) -> dict:
                           "customer_name": row["customer_name"], "rule": row["rule"],
                           "reason": _reason(row, start)} for row in skipped]
     return result
+
+
+def bill_run_plan(db, *, month: date, today: date) -> dict:
+    """preview_bill_run in its own preview unit of work: a read, so the app can cache it."""
+    with unit_of_work(db, actor="preview", today=today, preview=True) as uow:
+        return preview_bill_run(uow, month)

@@ -259,8 +259,7 @@ def run(args: argparse.Namespace, today: date) -> None:
     elif command == "set-email":
         _change(args, today, bob.set_billing_email, args.customer, args.email)
     elif command == "bill-run" and args.dry_run:
-        with unit_of_work(db, actor=args.actor, today=_on(args, today), preview=True) as uow:
-            _print_json(bob.preview_bill_run(uow, args.month))
+        _print_json(bob.bill_run_plan(db, month=args.month, today=_on(args, today)))
     elif command == "bill-run":
         _change(args, today, bob.bill_run, args.month)
     elif command == "rebill":

@@ -1,7 +1,8 @@
 """Invoices: the ledger (filters, sort, CSV) and the invoice page (?invoice=N): lines,
 amounts, payments applied and notices sent; Cancel behind a confirmation; Release payments.
 
-Query parameters: ?invoice=N opens an invoice, ?customer=ID keeps the ledger to one customer.
+Query parameters: ?invoice=N opens an invoice, ?customer=ID keeps the ledger to one customer,
+?month=YYYY-MM sets the period filters to that billing month (the bill run's link).
 """
 
 from decimal import Decimal
@@ -12,14 +13,14 @@ import streamlit as st
 import bob
 from bob import documents, reports
 from bob.money import format_money
-from bob.months import long_date
+from bob.months import long_date, parse_month
 from ui import common, figures, frame
 from ui.audit_history import history
 
 frame.require()
 
 LIMIT = 500
-INVOICE, CUSTOMER = "invoice", "customer"
+INVOICE, CUSTOMER, MONTH = "invoice", "customer", "month"
 CONFIRM, FLASH = "invoices_confirm_cancel", "invoices_flash"
 TABLE, OPEN = "invoices_table", "invoices_open"
 STATUS_COLORS = {"Invoice Created": "blue", "Invoice Paid": "green", "Overdue": "red",
@@ -71,6 +72,9 @@ def ledger() -> None:
     partners = common.load(reports.partners)
     names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
     months = reports.month_options(as_of)
+    linked = st.query_params.pop(MONTH, None)
+    if linked and linked in {f"{m:%Y-%m}" for m in months}:
+        st.session_state["invoices_from"] = st.session_state["invoices_to"] = parse_month(linked)
     top = st.columns([3, 2, 2])
     statuses = top[0].multiselect("Status", bob.STATUSES, key="invoices_status",
                                   placeholder="All statuses",
@@ -99,7 +103,7 @@ def ledger() -> None:
     if not found["matching"]:
         common.empty_state("No invoice matches these filters as of "
                            f"{long_date(as_of)}. Clear a filter, move the As-of date, or issue "
-                           "a month's invoices with `python -m bob bill-run --month YYYY-MM`.")
+                           "a month's invoices on the Bill run page.")
         return
     metrics = st.columns(4)
     metrics[0].metric("Invoices", f"{found['matching']:,}")

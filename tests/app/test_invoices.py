@@ -161,3 +161,8 @@ def test_only_the_named_filters_and_sorts_read_customer_or_partner_columns():
     assert named == NAMED_FILTERS
     assert {name for name, sql in LEDGER_SORTS.items()
             if "c." in sql or "p." in sql} == NAMED_SORTS
+
+
+def test_month_query_parameter_keeps_that_billing_month(demo_db, app):
+    at = app("pages/invoices.py", month="2026-10")
+    assert set(at.dataframe[0].value["period"]) == {"2026-10"}
