@@ -5,7 +5,6 @@ Query parameters: ?invoice=N opens an invoice, ?customer=ID keeps the ledger to 
 ?month=YYYY-MM sets the period filters to that billing month (the bill run's link).
 """
 
-from decimal import Decimal
 from functools import partial
 
 import streamlit as st
@@ -14,7 +13,7 @@ import bob
 from bob import documents, reports
 from bob.money import format_money
 from bob.months import long_date, parse_month
-from ui import common, figures, frame
+from ui import common, corrections, figures, frame
 from ui.audit_history import history
 
 frame.require()
@@ -131,15 +130,9 @@ def cancel_actions(invoice: dict) -> None:
         st.warning(f"Invoice {number} has {format_money(invoice['paid'])} of payments applied, "
                    "so it cannot be canceled. Release its payments first: the money goes back "
                    "to the payments' balances.", icon=":material/block:")
-        if st.button("Release payments", icon=":material/undo:", disabled=common.lens_only(),
-                     help=common.lens_reason()):
-            result = common.write(bob.release_payments, number)
-            if result:
-                released = ", ".join(f"{format_money(Decimal(r['amount']))} of payment "
-                                     f"{r['payment_id']}" for r in result["released"])
-                st.session_state[FLASH] = f"Released {released} from invoice {number}."
-                st.rerun()
+        corrections.release(invoice)
         return
+    corrections.rebill(invoice)
     if st.session_state.get(CONFIRM) != number:
         st.button("Cancel invoice", icon=":material/cancel:", disabled=common.lens_only(),
                   help=common.lens_reason(),
@@ -198,6 +191,11 @@ def invoice_page(number: int) -> None:
         label = (f"Canceled invoice {linked}" if cancellation
                  else f"Cancellation Invoice {linked}")
         links[1].button(label, icon=":material/link:", on_click=open_invoice, args=(int(linked),))
+    for label, other in (("Replaces invoice", invoice.get("replaces")),
+                         ("Replaced by invoice", invoice.get("replaced_by"))):
+        if other is not None:
+            links[2].button(f"{label} {int(other)}", icon=":material/link:",
+                            on_click=open_invoice, args=(int(other),))
 
     st.markdown("**Lines**")
     st.dataframe(detail["lines"], hide_index=True, column_config={
@@ -226,6 +224,8 @@ def invoice_page(number: int) -> None:
     history(f"invoice:{number}")
     if not cancellation and linked is None:
         cancel_actions(invoice)
+    elif not cancellation and invoice.get("replaced_by") is None:
+        corrections.rebill(invoice)
 
 
 def notices_sent(number: int, customer_id: str, decided) -> None:
