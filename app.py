@@ -14,6 +14,8 @@ PAGES = [
     st.Page("pages/customers.py", title="Customers", icon=":material/groups:"),
     st.Page("pages/subscriptions.py", title="Subscriptions", icon=":material/edit_note:"),
     st.Page("pages/invoices.py", title="Invoices", icon=":material/receipt_long:"),
+    st.Page("pages/bill_run.py", title="Bill run", icon=":material/event_repeat:"),
+    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
     st.Page("pages/payments.py", title="Payments", icon=":material/payments:"),
     st.Page("pages/dunning.py", title="Dunning", icon=":material/notifications_active:"),
     st.Page("pages/notices.py", title="Notices", icon=":material/mail:"),

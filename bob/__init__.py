@@ -19,8 +19,10 @@ from bob.activation import (
     partner_refusal,
     set_billing_email,
 )
+from bob.bill_run import bill_run_plan, billable_months, preview_bill_run
 from bob.billing import bill_run, preview_first_invoice
 from bob.clock import business_date
+from bob.corrections import apply_balance, rebill
 from bob.dunning import SCHEDULE, aging, decisions, run_dunning, stage_for, timeline, whatif
 from bob.errors import BobError
 from bob.invoices import STATUSES, cancel, invoice_detail, ledger, release_payments
@@ -29,7 +31,8 @@ from bob.unit_of_work import UnitOfWork, unit_of_work
 
 __all__ = [
     "METHODS", "SCHEDULE", "STATUSES", "ActivationRequest", "BobError", "PaymentRequest",
-    "SubscriptionChange", "UnitOfWork", "activate", "aging", "bill_run", "business_date",
+    "SubscriptionChange", "UnitOfWork", "activate", "aging", "apply_balance", "bill_run",
+    "bill_run_plan", "billable_months", "business_date", "preview_bill_run", "rebill",
     "cancel", "check_start", "check_terms", "customer_profile", "customers", "decisions",
     "earliest_start", "import_accounts", "invoice_detail", "ledger", "normalized_email",
     "partner_refusal", "payment_detail", "preview_first_invoice", "record_payment",

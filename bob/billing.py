@@ -26,6 +26,17 @@ def payment_terms_days(con) -> int:
 def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
     """Issue the month's invoices on the business date (all or nothing); re-running never
     issues a second one. `customer_id` bills that customer alone (the activation preview)."""
+    result = issue_invoices(uow, month, customer_id=customer_id)
+    uow.audit("bill-run", f"month:{result['month']}",
+              f"{result['invoices']} invoices {result['first_number']}..{result['last_number']}")
+    return result
+
+
+def issue_invoices(uow, month: date, *, customer_id: str | None = None,
+                   replaces: int | None = None) -> dict:
+    """The bill run's issuing, unaudited: the month's invoices not issued yet, or with
+    `replaces` (a canceled invoice of `customer_id`) its replacement at the current terms;
+    then the customers' unapplied balances go to their open invoices, oldest first."""
     con, as_of = uow.con, uow.today
     start, end = month_bounds(month)
     latest = first_of_next_month(as_of)
@@ -39,11 +50,9 @@ def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
         con, month_start=start, month_end=end, as_of=as_of,
         due_date=as_of + timedelta(days=int(config["payment_terms_days"])),
         default_rate=Decimal(config["default_tax_rate"]), customer_id=customer_id,
+        replaces=replaces,
     )
-    result["allocations_from_balances"] = payments_sql.apply_unapplied_balances(
-        con, as_of, customers_table="run_invoices")
-    uow.audit("bill-run", f"month:{start:%Y-%m}",
-              f"{result['invoices']} invoices {result['first_number']}..{result['last_number']}")
+    applied = payments_sql.apply_unapplied_balances(con, as_of, customers_table="run_invoices")
     return {
         "month": f"{start:%Y-%m}",
         "issue_date": as_of.isoformat(),
@@ -53,7 +62,8 @@ def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
         "tax": str(Decimal(result["tax_cents"]).scaleb(-2)),
         "first_number": result["first_number"],
         "last_number": result["last_number"],
-        "allocations_from_balances": result["allocations_from_balances"],
+        "allocations_from_balances": applied["allocations"],
+        "applied_from_balances": str(applied["amount"]),
     }
 
 

@@ -108,6 +108,8 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("bill-run", help="issue a month's invoices")
     run.add_argument("--month", required=True, type=_argument(parse_month))
     run.add_argument("--as-of", type=_date, default=None)
+    run.add_argument("--dry-run", action="store_true",
+                     help="print what the run would issue and whom it skips; write nothing")
 
     pay = sub.add_parser("pay", help="record a payment")
     pay.add_argument("--customer", required=True)
@@ -121,6 +123,16 @@ def parser() -> argparse.ArgumentParser:
     cancel = sub.add_parser("cancel", help="cancel an invoice (issues its Cancellation Invoice)")
     cancel.add_argument("number", type=_whole(1))
     cancel.add_argument("--as-of", type=_date, default=None)
+
+    rebill = sub.add_parser("rebill", help="cancel an invoice and issue its replacement")
+    rebill.add_argument("number", type=_whole(1))
+    rebill.add_argument("--change", action="append", default=[],
+                        type=_argument(_subscription_change), metavar="SUB_ID=START_DATE:PRICE")
+
+    apply = sub.add_parser("apply", help="apply a payment's unapplied balance now")
+    apply.add_argument("--payment", required=True, type=_whole(1), metavar="ID")
+    apply.add_argument("--invoice", action="append", type=_whole(1), default=[],
+                       metavar="NUMBER")
 
     release = sub.add_parser("release", help="release an invoice's payments to their balances")
     release.add_argument("number", type=_whole(1))
@@ -246,8 +258,14 @@ def run(args: argparse.Namespace, today: date) -> None:
         _change(args, today, bob.activate, request)
     elif command == "set-email":
         _change(args, today, bob.set_billing_email, args.customer, args.email)
+    elif command == "bill-run" and args.dry_run:
+        _print_json(bob.bill_run_plan(db, month=args.month, today=_on(args, today)))
     elif command == "bill-run":
         _change(args, today, bob.bill_run, args.month)
+    elif command == "rebill":
+        _change(args, today, bob.rebill, args.number, tuple(args.change))
+    elif command == "apply":
+        _change(args, today, bob.apply_balance, args.payment, tuple(args.invoice))
     elif command == "pay":
         request = bob.PaymentRequest(args.customer, args.amount, args.method, args.date,
                                      args.reference, tuple(args.invoice))

@@ -4,11 +4,13 @@ that issues every invoice."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bob import store
 from bob.errors import BobError
 from bob.money import parse_decimal
 from bob.places import check_us_state
 
 RATE_PLACES = 5  # a rate is stored as DECIMAL(7, 5): 0.07250 is 7.25%
+RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
 
 
 @dataclass(frozen=True)
@@ -49,21 +51,38 @@ def parse_tax_rate(text: str) -> tuple[str, Decimal]:
     return state, rate
 
 
-def configure(uow, *, payment_terms_days: int | None = None, tax_rates: list[str] = ()) -> dict:
-    """Change payment terms and/or tax rates; invoices already issued keep theirs."""
-    rates = [parse_tax_rate(text) for text in tax_rates]
-    if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
-        raise BobError(f"Payment terms must be 0 to 365 days, not {payment_terms_days}.")
-    con = uow.con
-    if payment_terms_days is not None:
-        con.execute("UPDATE settings SET value = ? WHERE key = 'payment_terms_days'",
-                    [str(payment_terms_days)])
-        uow.audit("config", "payment_terms_days", str(payment_terms_days))
-    for state, rate in rates:
-        con.execute("INSERT OR REPLACE INTO tax_rates VALUES (?, ?)", [state, rate])
-        uow.audit("config", f"tax_rate:{state}", str(rate))
+EFFECT = ("Applies to invoices issued from now on; invoices already issued keep their due "
+          "dates and tax.")
+
+
+def _current(con) -> dict:
     terms = con.execute(
         "SELECT value FROM settings WHERE key = 'payment_terms_days'").fetchall()[0][0]
     table = con.execute("SELECT state, rate FROM tax_rates ORDER BY state").fetchall()
     return {"payment_terms_days": int(terms),
             "tax_rates": {state: str(rate) for state, rate in table}}
+
+
+def billing_settings(db) -> dict:
+    """Payment terms (days) and the sales tax rate of each state that has one."""
+    return store.read(db, _current)
+
+
+def configure(uow, *, payment_terms_days: int | None = None, tax_rates: list[str] = ()) -> dict:
+    """Change payment terms and/or tax rates; invoices already issued keep theirs. Each change
+    is audited with the value before and after."""
+    rates = [parse_tax_rate(text) for text in tax_rates]
+    if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
+        raise BobError(f"Payment terms must be 0 to 365 days, not {payment_terms_days}.")
+    con = uow.con
+    before = _current(con)
+    if payment_terms_days is not None:
+        con.execute("UPDATE settings SET value = ? WHERE key = 'payment_terms_days'",
+                    [str(payment_terms_days)])
+        uow.audit("config", "payment_terms_days",
+                  f"{before['payment_terms_days']} -> {payment_terms_days}")
+    for state, rate in rates:
+        con.execute("INSERT OR REPLACE INTO tax_rates VALUES (?, ?)", [state, rate])
+        was = before["tax_rates"].get(state, "none")
+        uow.audit("config", f"tax_rate:{state}", f"{was} -> {rate.quantize(RATE_QUANTUM)}")
+    return _current(con)

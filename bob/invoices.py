@@ -15,6 +15,7 @@ from bob.money import format_money
 from bob.months import long_date
 from bob.store import dunning as dunning_sql
 from bob.store import invoices as invoices_sql
+from bob.store import outbox as outbox_sql
 from bob.store import payments as payments_sql
 from bob.store import receivables
 
@@ -43,7 +44,20 @@ def _not_before(day: date, earliest: date | None, number: int, what: str, becaus
 
 def cancel(uow, number: int) -> dict:
     """Cancel an unpaid invoice on the business date with its Cancellation Invoice, never
-    before the invoice was issued nor before its latest notice."""
+    before the invoice was issued nor before its latest notice; the customer and the partner
+    are told."""
+    result = issue_cancellation(uow, number)
+    outbox_sql.queue_correction(uow.con, "invoice_canceled", number,
+                                cancellation=result["cancellation_invoice"], replacement=None,
+                                as_of=uow.today)
+    uow.audit("cancel", f"invoice:{number}",
+              f"cancellation invoice {result['cancellation_invoice']}")
+    return result
+
+
+def issue_cancellation(uow, number: int) -> dict:
+    """The Cancellation Invoice of an unpaid invoice, unaudited and untold (cancel and rebill
+    each tell it their way)."""
     con, day = uow.con, uow.today
     head = _original(con, number)
     last_notice, _ = invoices_sql.latest_dates(con, number)
@@ -58,7 +72,6 @@ def cancel(uow, number: int) -> dict:
     cancellation = invoices_sql.insert_cancellation(con, number, day)
     receivables.sync(con)  # the restore below reads what is still open
     restored = dunning_sql.restore_services(con, day, customer_id=head["customer_id"])
-    uow.audit("cancel", f"invoice:{number}", f"cancellation invoice {cancellation}")
     return {"canceled": number, "cancellation_invoice": cancellation,
             "service_restored": restored > 0}
 

@@ -41,19 +41,23 @@ class Notice:
     due_date: date | None = None
     days_overdue: int | None = None
     stop_date: date | None = None
+    cancellation_number: int | None = None
+    replacement_number: int | None = None
+    replacement_total: Decimal | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> "Notice":
         """From a database or DataFrame row: extra keys are ignored, NaN/NaT read as missing."""
         values = {f.name: _present(row.get(f.name)) for f in fields(cls)}
-        for name in ("invoice_total", "invoice_balance"):
+        for name in ("invoice_total", "invoice_balance", "replacement_total"):
             if values[name] is not None:
                 values[name] = to_cents(str(values[name]))
         for name in ("created_on", "issue_date", "due_date", "stop_date"):
             value = values[name]
             if value is not None:
                 values[name] = value.date() if hasattr(value, "date") else parse_date(value)
-        for name in ("id", "invoice_number", "days_overdue"):
+        for name in ("id", "invoice_number", "days_overdue", "cancellation_number",
+                     "replacement_number"):
             if values[name] is not None:
                 values[name] = int(values[name])
         return cls(**values)
@@ -189,7 +193,29 @@ def _service_restored(n: Notice, partner: bool) -> _Draft:
         "Thank you for your payment.")
 
 
+def _invoice_canceled(n: Notice, partner: bool) -> _Draft:
+    total = format_money(n.invoice_total)
+    whose = f"{n.customer_name}'s invoice" if partner else "Your invoice"
+    return _draft(
+        f"{PRODUCT}: invoice {n.invoice_number} canceled",
+        f"{whose} {n.invoice_number} of {total} is canceled by Cancellation Invoice "
+        f"{n.cancellation_number}; nothing is owed on it any more.")
+
+
+def _invoice_rebilled(n: Notice, partner: bool) -> _Draft:
+    old, new = format_money(n.invoice_total), format_money(n.replacement_total)
+    whose = f"{n.customer_name}'s invoice" if partner else "Your invoice"
+    pay = ("" if partner else
+           f" Please pay invoice {n.replacement_number}; invoice {n.invoice_number} is void.")
+    return _draft(
+        f"{PRODUCT}: invoice {n.invoice_number} replaced by invoice {n.replacement_number}",
+        f"{whose} {n.invoice_number} of {old} is canceled by Cancellation Invoice "
+        f"{n.cancellation_number} and replaced by invoice {n.replacement_number} of {new}."
+        + pay)
+
+
 _INVOICE = ("invoice_number", "invoice_total", "invoice_balance", "due_date")
+_CANCELED = ("invoice_number", "invoice_total", "cancellation_number")
 # The facts each kind of email cannot be written without (the outbox SQL always fills them).
 _REQUIRED = {
     "invoice_issued": _INVOICE,
@@ -197,6 +223,8 @@ _REQUIRED = {
     "warning": (*_INVOICE, "days_overdue", "stop_date"),
     "service_stopped": (*_INVOICE, "days_overdue"),
     "service_restored": (),
+    "invoice_canceled": _CANCELED,
+    "invoice_rebilled": (*_CANCELED, "replacement_number", "replacement_total"),
 }
 _WRITERS = {
     "invoice_issued": _invoice_issued,
@@ -204,6 +232,8 @@ _WRITERS = {
     "warning": _warning,
     "service_stopped": _service_stopped,
     "service_restored": _service_restored,
+    "invoice_canceled": _invoice_canceled,
+    "invoice_rebilled": _invoice_rebilled,
 }
 
 
@@ -226,6 +256,9 @@ def _facts(n: Notice, partner: bool) -> tuple[tuple[str, str], ...]:
         ("Invoice total", _money(n.invoice_total)),
         ("Open balance", _money(balance)),
         ("Days overdue", n.days_overdue),
+        ("Cancellation Invoice", n.cancellation_number),
+        ("Replacement invoice", n.replacement_number),
+        ("Replacement total", _money(n.replacement_total)),
         (stop_label.get(n.kind), _long(n.stop_date)),
     )
     return tuple((label, str(value)) for label, value in facts if label and value is not None)

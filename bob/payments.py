@@ -50,9 +50,14 @@ def check_request(request: PaymentRequest, facts: dict | None, open_numbers: set
     if request.receipt_date > as_of:
         raise BobError(f"The receipt date {long_date(request.receipt_date)} is in the future "
                        f"(today is {long_date(as_of)}).")
-    for number in request.invoices:
+    check_open_invoices(request.invoices, open_numbers, facts["customer_name"])
+
+
+def check_open_invoices(named: tuple[int, ...], open_numbers: set[int],
+                        customer_name: str) -> None:
+    for number in named:
         if number not in open_numbers:
-            raise BobError(f"Invoice {number} is not an open invoice of {facts['customer_name']}.")
+            raise BobError(f"Invoice {number} is not an open invoice of {customer_name}.")
 
 
 def record_payment(uow, request: PaymentRequest) -> dict:

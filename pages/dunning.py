@@ -96,8 +96,7 @@ def aging_tab() -> None:
     aging = common.load(bob.aging, as_of=as_of, today=common.today())
     if aging.empty:
         common.empty_state(f"No open invoices as of {long_date(as_of)}. Issue a month's "
-                           "invoices with `python -m bob bill-run --month YYYY-MM`, or move "
-                           "the As-of date.")
+                           "invoices on the Bill run page, or move the As-of date.")
         return
     totals = reports.aging_totals(aging)
     cards = st.columns(3)
@@ -138,7 +137,7 @@ def whatif_tab() -> None:
     totals = report["totals"]
     if not totals["overdue_invoices"] and not totals["notices_due"]:
         common.empty_state(f"No overdue invoices as of {long_date(day)}. Pick a later date, "
-                           "or issue invoices with `python -m bob bill-run --month YYYY-MM`.")
+                           "or issue invoices on the Bill run page.")
         return
     cards = st.columns(4)
     cards[0].metric("Overdue invoices", f"{totals['overdue_invoices']:,}")

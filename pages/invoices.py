@@ -1,10 +1,10 @@
 """Invoices: the ledger (filters, sort, CSV) and the invoice page (?invoice=N): lines,
 amounts, payments applied and notices sent; Cancel behind a confirmation; Release payments.
 
-Query parameters: ?invoice=N opens an invoice, ?customer=ID keeps the ledger to one customer.
+Query parameters: ?invoice=N opens an invoice, ?customer=ID keeps the ledger to one customer,
+?month=YYYY-MM sets the period filters to that billing month (the bill run's link).
 """
 
-from decimal import Decimal
 from functools import partial
 
 import streamlit as st
@@ -12,14 +12,14 @@ import streamlit as st
 import bob
 from bob import documents, reports
 from bob.money import format_money
-from bob.months import long_date
-from ui import common, figures, frame
+from bob.months import long_date, parse_month
+from ui import common, corrections, figures, frame
 from ui.audit_history import history
 
 frame.require()
 
 LIMIT = 500
-INVOICE, CUSTOMER = "invoice", "customer"
+INVOICE, CUSTOMER, MONTH = "invoice", "customer", "month"
 CONFIRM, FLASH = "invoices_confirm_cancel", "invoices_flash"
 TABLE, OPEN = "invoices_table", "invoices_open"
 STATUS_COLORS = {"Invoice Created": "blue", "Invoice Paid": "green", "Overdue": "red",
@@ -75,6 +75,9 @@ def ledger() -> None:
     partners = common.load(reports.partners)
     names = dict(zip(partners["partner_id"], partners["partner_name"], strict=True))
     months = reports.month_options(as_of)
+    linked = st.query_params.pop(MONTH, None)
+    if linked and linked in {f"{m:%Y-%m}" for m in months}:
+        st.session_state["invoices_from"] = st.session_state["invoices_to"] = parse_month(linked)
     top = st.columns([3, 2, 2])
     statuses = top[0].multiselect("Status", bob.STATUSES, key="invoices_status",
                                   placeholder="All statuses",
@@ -103,7 +106,7 @@ def ledger() -> None:
     if not found["matching"]:
         common.empty_state("No invoice matches these filters as of "
                            f"{long_date(as_of)}. Clear a filter, move the As-of date, or issue "
-                           "a month's invoices with `python -m bob bill-run --month YYYY-MM`.")
+                           "a month's invoices on the Bill run page.")
         return
     metrics = st.columns(4)
     metrics[0].metric("Invoices", f"{found['matching']:,}")
@@ -131,15 +134,9 @@ def cancel_actions(invoice: dict) -> None:
         st.warning(f"Invoice {number} has {format_money(invoice['paid'])} of payments applied, "
                    "so it cannot be canceled. Release its payments first: the money goes back "
                    "to the payments' balances.", icon=":material/block:")
-        if st.button("Release payments", icon=":material/undo:", disabled=common.lens_only(),
-                     help=common.lens_reason()):
-            result = common.write(bob.release_payments, number)
-            if result:
-                released = ", ".join(f"{format_money(Decimal(r['amount']))} of payment "
-                                     f"{r['payment_id']}" for r in result["released"])
-                st.session_state[FLASH] = f"Released {released} from invoice {number}."
-                st.rerun()
+        corrections.release(invoice)
         return
+    corrections.rebill(invoice)
     if st.session_state.get(CONFIRM) != number:
         st.button("Cancel invoice", icon=":material/cancel:", disabled=common.lens_only(),
                   help=common.lens_reason(),
@@ -198,6 +195,11 @@ def invoice_page(number: int) -> None:
         label = (f"Canceled invoice {linked}" if cancellation
                  else f"Cancellation Invoice {linked}")
         links[1].button(label, icon=":material/link:", on_click=open_invoice, args=(int(linked),))
+    for label, other in (("Replaces invoice", invoice.get("replaces")),
+                         ("Replaced by invoice", invoice.get("replaced_by"))):
+        if other is not None:
+            links[2].button(f"{label} {int(other)}", icon=":material/link:",
+                            on_click=open_invoice, args=(int(other),))
 
     st.markdown("**Lines**")
     st.dataframe(detail["lines"], hide_index=True, column_config={
@@ -226,6 +228,8 @@ def invoice_page(number: int) -> None:
     history(f"invoice:{number}")
     if not cancellation and linked is None:
         cancel_actions(invoice)
+    elif not cancellation and invoice.get("replaced_by") is None:
+        corrections.rebill(invoice)
 
 
 def notices_sent(number: int, customer_id: str, decided) -> None:

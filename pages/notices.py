@@ -119,7 +119,7 @@ def outbox() -> None:
                        limit=LIMIT)
     if rows.empty:
         common.empty_state(f"No email matches these filters by {long_date(as_of)}. Emails are "
-                           "written by the bill run (`python -m bob bill-run`) and the daily "
+                           "written by the bill run (the Bill run page) and the daily "
                            "dunning job (`python -m bob dunning`).")
         return
     counts = common.load(reports.outbox_counts, as_of=as_of, kind=kind,

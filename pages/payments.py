@@ -11,7 +11,7 @@ import bob
 from bob import reports
 from bob.money import format_money, parse_amount
 from bob.months import long_date
-from ui import common, figures, frame
+from ui import common, figures, frame, payment_actions
 from ui.audit_history import history
 
 frame.require()
@@ -105,6 +105,7 @@ def payment_page(payment_id: int) -> None:
     figures[3].metric("Balance", format_money(head["balance"]),
                       help="What is not allocated to an invoice; the next invoice of the "
                            "customer takes it first.")
+    payment_actions.apply_balance(head, FLASH)
     history(f"payment:{payment_id}")
     st.markdown("**Allocations**")
     if not allocations:
@@ -117,7 +118,7 @@ def payment_page(payment_id: int) -> None:
 def request_from_form(customer: str | None) -> bob.PaymentRequest | None:
     """The form's values as a request, or None after showing why they are not one."""
     left, right = st.columns(2)
-    customer_id = left.text_input("Customer ID", value=customer or "", key="pay_customer")
+    customer_id = payment_actions.find_customer(left, customer) or ""
     amount = left.text_input("Amount", key="pay_amount", placeholder="e.g. 120.50")
     method = left.selectbox("Method", bob.METHODS, key="pay_method")
     # No key: the date follows the sidebar's As-of date, the latest a receipt can be.

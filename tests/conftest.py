@@ -131,6 +131,16 @@ class Scenario:
         """Cancel an invoice; returns the number of its Cancellation Invoice."""
         return change(self.db, bob.cancel, number, today=as_of)["cancellation_invoice"]
 
+    def release(self, number: int, *, as_of: date) -> dict:
+        return change(self.db, bob.release_payments, number, today=as_of)
+
+    def rebill(self, number: int, *, as_of: date,
+               changes: tuple[bob.SubscriptionChange, ...] = ()) -> dict:
+        return change(self.db, bob.rebill, number, changes, today=as_of)
+
+    def apply(self, payment_id: int, *, as_of: date, invoices: tuple[int, ...] = ()) -> dict:
+        return change(self.db, bob.apply_balance, payment_id, invoices, today=as_of)
+
     def dun(self, as_of: date, *, dry_run: bool = False) -> dict:
         if dry_run:
             return preview(self.db, bob.run_dunning, today=as_of)

@@ -26,9 +26,9 @@ FROM bob_subscriptions b
 JOIN subscriptions s ON s.id = b.subscription_id
 WHERE b.start_date < $month_end
   AND ($customer_id IS NULL OR b.customer_id = $customer_id)
-  AND NOT EXISTS (
+  AND ($replaces IS NOT NULL OR NOT EXISTS (
       SELECT 1 FROM invoices i
-      WHERE i.customer_id = b.customer_id AND i.billing_month = $month_start)
+      WHERE i.customer_id = b.customer_id AND i.billing_month = $month_start))
 """
 
 HEADERS = """
@@ -57,7 +57,8 @@ SELECT number, customer_id, 'invoice', $month_start, NULL, $as_of, $due_date,
        tax_rate,
        (tax_cents::DECIMAL(20, 0) * 0.01)::DECIMAL(18, 2),
        ((amount_cents + tax_cents)::DECIMAL(20, 0) * 0.01)::DECIMAL(18, 2),
-       billing_email
+       billing_email, $replaces,
+       coalesce((SELECT revision + 1 FROM invoices WHERE number = $replaces), 0)
 FROM run_invoices ORDER BY number
 """
 
@@ -77,13 +78,17 @@ def settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def bill_month(con: duckdb.DuckDBPyConnection, *, month_start: date, month_end: date,
-               as_of: date, due_date: date, default_rate, customer_id: str | None = None) -> dict:
-    """Issue every invoice of the month not issued yet; returns counts and totals."""
+               as_of: date, due_date: date, default_rate, customer_id: str | None = None,
+               replaces: int | None = None) -> dict:
+    """Issue every invoice of the month not issued yet; returns counts and totals. With
+    `replaces` (a canceled invoice of `customer_id`), issue its replacement instead."""
     params = {"month_start": month_start, "month_end": month_end,
-              "days_in_month": (month_end - month_start).days, "customer_id": customer_id}
+              "days_in_month": (month_end - month_start).days, "customer_id": customer_id,
+              "replaces": replaces}
     con.execute(LINES, params)
     con.execute(HEADERS, {"default_rate": default_rate})
-    con.execute(INSERT_INVOICES, {"month_start": month_start, "as_of": as_of, "due_date": due_date})
+    con.execute(INSERT_INVOICES, {"month_start": month_start, "as_of": as_of,
+                                  "due_date": due_date, "replaces": replaces})
     con.execute(INSERT_LINES)
     outbox_sql.queue_invoices_issued(con, "run_invoices", as_of)
     invoices, lines, amount, tax = con.execute(

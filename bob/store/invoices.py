@@ -14,7 +14,9 @@ def invoice_head(con: duckdb.DuckDBPyConnection, number: int, as_of: date) -> di
     rows = frame(con,
         f"""
         SELECT s.*, c.name AS customer_name, c.state AS customer_state,
-               p.id AS partner_id, p.name AS partner_name
+               p.id AS partner_id, p.name AS partner_name,
+               (SELECT r.number FROM invoices r
+                WHERE r.replaces = s.number AND r.issue_date <= $as_of) AS replaced_by
         FROM ({STATE}) s JOIN customers c ON c.id = s.customer_id
         JOIN partners p ON p.id = c.partner_id
         WHERE s.number = $number
@@ -74,7 +76,7 @@ def insert_cancellation(con, number: int, as_of: date) -> int:
         """
         INSERT INTO invoices
         SELECT (SELECT max(number) FROM invoices) + 1, customer_id, 'cancellation', NULL, number,
-               $as_of, $as_of, -amount, tax_rate, -tax, -total, billing_email
+               $as_of, $as_of, -amount, tax_rate, -tax, -total, billing_email, NULL, 0
         FROM invoices WHERE number = $number
         RETURNING number
         """,

@@ -8,9 +8,12 @@ from datetime import date
 
 import duckdb
 
-COLUMNS = """(id, message_id, kind, stage, created_on, recipient, recipient_role, customer_id,
-    customer_name, partner_name, invoice_number, invoice_total, invoice_balance, issue_date,
-    due_date, days_overdue, stop_date)"""
+NOTICE_FACTS = """id, message_id, kind, stage, created_on, recipient, recipient_role,
+    customer_id, customer_name, partner_name, invoice_number, invoice_total, invoice_balance,
+    issue_date, due_date, days_overdue, stop_date"""
+COLUMNS = f"({NOTICE_FACTS})"
+# A correction also names the Cancellation Invoice and the replacement (migration 8).
+CORRECTION_COLUMNS = f"({NOTICE_FACTS}, cancellation_number, replacement_number, replacement_total)"
 
 
 def queue_invoices_issued(con: duckdb.DuckDBPyConnection, invoices_table: str,
@@ -29,6 +32,35 @@ def queue_invoices_issued(con: duckdb.DuckDBPyConnection, invoices_table: str,
         ORDER BY v.number
         """,
         {"as_of": as_of},
+    )
+
+
+def queue_correction(con: duckdb.DuckDBPyConnection, kind: str, number: int, *,
+                     cancellation: int, replacement: int | None, as_of: date) -> None:
+    """An invoice canceled ('invoice_canceled') or replaced ('invoice_rebilled'), told to the
+    customer's billing email and the partner's email, naming the Cancellation Invoice and the
+    replacement."""
+    stage = {"invoice_canceled": "canceled", "invoice_rebilled": "rebilled"}[kind]
+    con.execute(
+        f"""
+        INSERT INTO outbox {CORRECTION_COLUMNS}
+        SELECT nextval('outbox_seq'),
+               '<bob.' || v.number || '.' || $stage || '.' || r.role || '@bob.invalid>',
+               $kind, $stage, $as_of,
+               CASE r.role WHEN 'customer' THEN a.billing_email ELSE p.email END,
+               r.role, v.customer_id, c.name, p.name, v.number, v.total, NULL, v.issue_date,
+               v.due_date, NULL, NULL, $cancellation, $replacement,
+               (SELECT total FROM invoices WHERE number = $replacement)
+        FROM invoices v
+        CROSS JOIN (VALUES ('customer'), ('partner')) r(role)
+        JOIN customers c ON c.id = v.customer_id
+        JOIN partners p ON p.id = c.partner_id
+        JOIN activations a ON a.customer_id = v.customer_id
+        WHERE v.number = $number
+        ORDER BY r.role
+        """,
+        {"kind": kind, "stage": stage, "as_of": as_of, "number": number,
+         "cancellation": cancellation, "replacement": replacement},
     )
 
 

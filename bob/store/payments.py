@@ -83,13 +83,19 @@ def insert_payment(con, customer_id: str, amount, method: str, receipt_date: dat
     ).fetchone()[0]
 
 
-def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None) -> None:
-    """This new payment to the named invoices in the order named, else oldest open first."""
+def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None,
+                     applied_from: date | None = None) -> dict:
+    """This payment's unapplied balance (all of it, for a new payment) to the named invoices
+    in the order named, else oldest open first, from its receipt date or, for a balance
+    applied later, from `applied_from`; returns how many allocations that made and their sum."""
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE fifo_payments AS "
-        "SELECT id AS payment_id, customer_id, amount AS available, 0 AS ord, "
-        "receipt_date AS not_before FROM payments WHERE id = ?",
-        [payment_id],
+        f"""
+        CREATE OR REPLACE TEMP TABLE fifo_payments AS
+        SELECT payment_id, customer_id, available, 0 AS ord,
+               coalesce($applied_from, receipt_date) AS not_before
+        FROM ({UNAPPLIED.format(where="AND y.id = $payment_id")})
+        """,
+        {"payment_id": payment_id, "applied_from": applied_from, "as_of": date.max},
     )
     customer = "AND v.customer_id = (SELECT customer_id FROM payments WHERE id = $payment_id)"
     if invoice_numbers:
@@ -113,12 +119,13 @@ def allocate_payment(con, payment_id: int, invoice_numbers: list[int] | None) ->
             """,
             {"payment_id": payment_id},
         )
-    con.execute(ALLOCATE)
+    return _allocate(con)
 
 
-def apply_unapplied_balances(con, as_of: date, customers_table: str | None = None) -> int:
+def apply_unapplied_balances(con, as_of: date, customers_table: str | None = None) -> dict:
     """Every unapplied payment balance to its customer's open invoices, oldest first,
-    taking effect on `as_of` (the day it is applied) at the earliest."""
+    taking effect on `as_of` (the day it is applied) at the earliest; returns how many
+    allocations that made and their sum."""
     where = (f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})"
              if customers_table else "")
     con.execute(
@@ -139,9 +146,17 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
         WHERE customer_id IN (SELECT customer_id FROM fifo_payments)
         """
     )
-    before = con.execute("SELECT count(*) FROM allocations").fetchone()[0]
+    return _allocate(con)
+
+
+def _allocate(con) -> dict:
+    """ALLOCATE over fifo_payments and fifo_invoices: the allocations it made and their sum."""
+    before = con.execute("SELECT coalesce(max(id), 0) FROM allocations").fetchone()[0]
     con.execute(ALLOCATE)
-    return con.execute("SELECT count(*) FROM allocations").fetchone()[0] - before
+    made, amount = con.execute(
+        "SELECT count(*), coalesce(sum(amount), 0)::DECIMAL(18, 2) FROM allocations "
+        "WHERE id > ?", [before]).fetchone()
+    return {"allocations": made, "amount": amount}
 
 
 def payment_detail(con, payment_id: int,

@@ -341,6 +341,70 @@ WHERE outbox.id = d.outbox_id AND outbox.delivered_at IS NULL""",
     ALTER TABLE delivery_claims ADD COLUMN pid INTEGER;
     ALTER TABLE delivery_claims ADD COLUMN started_at DOUBLE;
     """,
+    # 8: rebilling and telling cancellations. DuckDB cannot alter a key or a CHECK, so both
+    # tables are made again with their rows. An invoice `replaces` a canceled one of the same
+    # customer and month and counts one `revision` up: the key is (customer, month, revision),
+    # and `replaces` is UNIQUE, so each month is one chain, and a re-run still adds nothing.
+    # The outbox gains the correction notices and the invoices they name.
+    """
+    CREATE TABLE invoices_v8 (
+        number BIGINT PRIMARY KEY,
+        customer_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('invoice', 'cancellation')),
+        billing_month DATE,
+        cancels BIGINT UNIQUE,
+        issue_date DATE NOT NULL,
+        due_date DATE NOT NULL,
+        amount DECIMAL(18, 2) NOT NULL,
+        tax_rate DECIMAL(7, 5) NOT NULL,
+        tax DECIMAL(18, 2) NOT NULL,
+        total DECIMAL(18, 2) NOT NULL,
+        billing_email VARCHAR NOT NULL,
+        replaces BIGINT UNIQUE,
+        revision INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (customer_id, billing_month, revision),
+        CHECK (total = amount + tax),
+        CHECK (due_date >= issue_date),
+        CHECK ((kind = 'invoice' AND billing_month IS NOT NULL AND cancels IS NULL
+                AND total >= 0)
+            OR (kind = 'cancellation' AND billing_month IS NULL AND cancels IS NOT NULL
+                AND total <= 0)),
+        CHECK ((replaces IS NULL AND revision = 0)
+            OR (replaces IS NOT NULL AND revision > 0 AND kind = 'invoice'))
+    );
+    INSERT INTO invoices_v8 SELECT *, NULL, 0 FROM invoices;
+    DROP TABLE invoices;
+    ALTER TABLE invoices_v8 RENAME TO invoices;
+
+    CREATE TABLE outbox_v8 (
+        id BIGINT PRIMARY KEY,
+        message_id VARCHAR NOT NULL UNIQUE,
+        kind VARCHAR NOT NULL CHECK (kind IN
+            ('invoice_issued', 'reminder', 'warning', 'service_stopped', 'service_restored',
+             'invoice_canceled', 'invoice_rebilled')),
+        stage VARCHAR,
+        created_on DATE NOT NULL,
+        recipient VARCHAR NOT NULL,
+        recipient_role VARCHAR NOT NULL CHECK (recipient_role IN ('customer', 'partner')),
+        customer_id VARCHAR NOT NULL,
+        customer_name VARCHAR NOT NULL,
+        partner_name VARCHAR NOT NULL,
+        invoice_number BIGINT,
+        invoice_total DECIMAL(18, 2),
+        invoice_balance DECIMAL(18, 2),
+        issue_date DATE,
+        due_date DATE,
+        days_overdue INTEGER,
+        stop_date DATE,
+        delivered_at TIMESTAMP,
+        cancellation_number BIGINT,
+        replacement_number BIGINT,
+        replacement_total DECIMAL(18, 2)
+    );
+    INSERT INTO outbox_v8 SELECT *, NULL, NULL, NULL FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v8 RENAME TO outbox;
+    """,
 )
 
 

@@ -113,9 +113,41 @@ def test_paid_invoice_explains_the_refusal_and_releases_its_payments(demo_db, ap
     assert "cannot be canceled" in at.warning[0].value
     assert not [b for b in at.button if b.label == "Cancel invoice"]
     button(at, "Release payments").click().run()
+    button(at, f"Yes, release the payments of invoice {number}").click().run()
     assert not at.exception
     assert bob.invoice_detail(demo_db, number, as_of=AS_OF)["invoice"]["paid"] == 0
     assert button(at, "Cancel invoice")
+
+
+def test_release_asks_first_showing_what_becomes_unpaid(demo_db, app):
+    invoice = first_invoice(demo_db, ACTIVE, "Invoice Paid")
+    at = app("pages/invoices.py", invoice=str(invoice["number"]))
+    button(at, "Release payments").click().run()
+    question = at.warning[1].value
+    assert question.startswith(f"Release the payments of invoice {invoice['number']}?")
+    assert f"owes {format_money(invoice['total'])} again" in question
+    assert bob.invoice_detail(demo_db, invoice["number"], as_of=AS_OF)["invoice"]["paid"] > 0
+
+
+def test_cancel_and_rebill_previews_the_replacement_at_the_edited_price(demo_db, app):
+    number = first_invoice(demo_db, LATE, "Overdue")["number"]
+    at = app("pages/invoices.py", invoice=str(number))
+    button(at, "Cancel and rebill").click().run()
+    price = next(t for t in at.text_input if t.label.endswith("monthly unit price"))
+    price.set_value("20.00").run()
+    assert "$200.00 plus" in at.warning[0].value  # 10 seats at 20.00
+    assert bob.invoice_detail(demo_db, number, as_of=AS_OF)["invoice"]["replaced_by"] is None
+
+
+def test_confirming_the_rebill_replaces_the_invoice(demo_db, app):
+    number = first_invoice(demo_db, LATE, "Overdue")["number"]
+    at = app("pages/invoices.py", invoice=str(number))
+    button(at, "Cancel and rebill").click().run()
+    button(at, f"Yes, rebill invoice {number}").click().run()
+    assert not at.exception
+    original = bob.invoice_detail(demo_db, number, as_of=AS_OF)["invoice"]
+    assert original["status"] == "Invoice Canceled"
+    assert f"replaced by invoice {original['replaced_by']}" in at.success[0].value
 
 
 def test_unknown_invoice_says_so(demo_db, app):
@@ -161,3 +193,8 @@ def test_only_the_named_filters_and_sorts_read_customer_or_partner_columns():
     assert named == NAMED_FILTERS
     assert {name for name, sql in LEDGER_SORTS.items()
             if "c." in sql or "p." in sql} == NAMED_SORTS
+
+
+def test_month_query_parameter_keeps_that_billing_month(demo_db, app):
+    at = app("pages/invoices.py", month="2026-10")
+    assert set(at.dataframe[0].value["period"]) == {"2026-10"}

@@ -1,12 +1,14 @@
 """The payments page: the ledger, the payment page, and recording a payment after a preview."""
 
 from datetime import date
+from decimal import Decimal
 
 import bob
 from bob import reports
 from bob.money import format_money
 from bob.months import long_date
-from tests.app.conftest import ACTIVE, AS_OF, LATE
+from tests.app.conftest import ACTIVE, AS_OF, LATE, NEW
+from tests.conftest import change
 
 
 def metric(at, label: str) -> str:
@@ -80,7 +82,7 @@ def test_preview_then_save_turns_the_invoice_paid(demo_db, app):
     at = fill(record_tab(app), LATE, str(invoice["balance"]))
     button(at, "Preview allocation").click().run()
     assert not at.exception
-    assert at.dataframe[0].value["Invoice"].tolist() == [invoice["number"]]
+    assert at.dataframe[-1].value["Invoice"].tolist() == [invoice["number"]]
     assert payment_count(demo_db) == before  # a preview writes nothing
     button(at, "Save payment").click().run()
     assert not at.exception
@@ -96,16 +98,38 @@ def test_named_invoices_get_the_money_first(demo_db, app):
     newest = rows.sort_values("number").iloc[-1]
     at = fill(record_tab(app), LATE, "10.00", invoices=f"{newest['number']}")
     button(at, "Preview allocation").click().run()
-    assert at.dataframe[0].value["Invoice"].tolist() == [newest["number"]]
+    assert at.dataframe[-1].value["Invoice"].tolist() == [newest["number"]]
 
 
 def test_a_refusal_shows_one_message_and_writes_nothing(demo_db, app):
     before = payment_count(demo_db)
-    at = fill(record_tab(app), "C-NOBODY", "25.00")
+    at = fill(record_tab(app), LATE, "25.00", invoices="999999")
     button(at, "Preview allocation").click().run()
-    assert [e.value for e in at.error] == ["There is no customer 'C-NOBODY'."]
+    assert [e.value for e in at.error] == ["Invoice 999999 is not an open invoice of Late Freight."]
     assert not [b for b in at.button if b.label == "Save payment"]
     assert payment_count(demo_db) == before
+
+
+def test_the_customer_is_found_by_name_with_their_open_invoices(demo_db, app):
+    at = record_tab(app)
+    at.text_input(key="pay_customer").set_value("late frei").run()
+    assert at.selectbox(key="pay_customer_pick").value == LATE
+    open_numbers = set(bob.ledger(demo_db, as_of=AS_OF, customer_ids=[LATE],
+                                  statuses=["Overdue", "Invoice Created"])["number"])
+    assert set(at.dataframe[0].value["number"]) == open_numbers
+
+
+def test_a_customer_without_billing_on_behalf_is_warned_about(demo_db, app):
+    at = record_tab(app)
+    at.text_input(key="pay_customer").set_value(NEW).run()
+    assert any("has no Billing on Behalf" in w.value for w in at.warning)
+
+
+def test_no_match_says_so(demo_db, app):
+    at = record_tab(app)
+    at.text_input(key="pay_customer").set_value("C-NOBODY").run()
+    assert "No customer matches 'C-NOBODY'." in at.warning[0].value
+    assert button(at, "Preview allocation").disabled
 
 
 def test_an_amount_that_is_not_money_is_refused_before_preview(demo_db, app):
@@ -118,3 +142,30 @@ def test_empty_store_says_how_to_load_data(empty_db, app):
     at = app("pages/payments.py")
     assert not at.exception
     assert "python -m bob demo" in at.info[0].value
+
+
+def released_payment(db) -> tuple[int, dict]:
+    """A payment of Late Freight's given back by a release: 10.00 of balance, and the invoice
+    it paid open again."""
+    invoice = oldest_overdue(db, LATE)
+    paid = change(db, bob.record_payment, bob.PaymentRequest(
+        LATE, Decimal("10.00"), "ACH", AS_OF, "REF", (invoice["number"],)), today=AS_OF)
+    change(db, bob.release_payments, invoice["number"], today=AS_OF)
+    return paid["payment_id"], invoice
+
+
+def test_applying_a_balance_asks_first_showing_what_gets_paid(demo_db, app):
+    payment_id, invoice = released_payment(demo_db)
+    at = app("pages/payments.py", payment=str(payment_id))
+    button(at, "Apply the balance now").click().run()
+    assert f"It pays invoice {invoice['number']}: $10.00" in at.warning[0].value
+    assert bob.payment_detail(demo_db, payment_id)[0]["balance"] == Decimal("10.00")
+
+
+def test_confirming_applies_the_balance_today(demo_db, app):
+    payment_id, invoice = released_payment(demo_db)
+    at = app("pages/payments.py", payment=str(payment_id))
+    button(at, "Apply the balance now").click().run()
+    button(at, "Yes, apply $10.00").click().run()
+    assert not at.exception
+    assert bob.payment_detail(demo_db, payment_id)[0]["balance"] == 0

@@ -67,7 +67,9 @@ BASELINES = {
     "pay": ["--customer", "C1", "--amount", "10.00", "--method", "ACH", "--date", AS_OF,
             "--invoice", "1", "--reference", "wire 7", "--as-of", AS_OF],
     "cancel": ["1", "--as-of", AS_OF],
-    "release": ["2", "--as-of", AS_OF],
+    "release": ["2", "--as-of", "2026-12-06"],
+    "rebill": ["1", "--change", "S1=2026-12-01:5.00"],
+    "apply": ["--payment", "2", "--invoice", "4"],
     "dunning": ["--as-of", LATER, "--dry-run"],
     "deliver": ["--limit", "5"],
     "config": ["--payment-terms", "30", "--tax-rate", "CA=7.25%"],
@@ -77,7 +79,7 @@ REQUIRED = {
     "import": ["{file}"], "activate": ["--customer", "--start", "--email"],
     "set-email": ["--customer", "--email"], "bill-run": ["--month"],
     "pay": ["--customer", "--amount", "--method", "--date"], "cancel": ["1"], "release": ["2"],
-    "report": ["aging"],
+    "report": ["aging"], "rebill": ["1"], "apply": ["--payment"],
 }
 COMMAND_ENV = {"deliver": SMTP_UNREACHABLE}
 # demo makes a store: its cases run on a path with no store, which must stay absent.
@@ -161,6 +163,14 @@ def _cases() -> dict[str, Case]:
     cases += _values("pay", "--invoice", BAD_NUMBERS + ["2"])  # 2 is another customer's
     cases += _values("cancel", "1", BAD_NUMBERS)
     cases += _values("release", "2", BAD_NUMBERS + ["1"])  # 1 has no payments
+    cases += _values("rebill", "1", BAD_NUMBERS + ["2", "5"])  # 2 is paid, 5 a cancellation
+    cases += _values("rebill", "--change", [  # S1 is C1's own; S4 is C3's
+        *(c for c in BAD_CHANGES if not c.startswith("S1=")), "S4=2026-12-01:5.00",
+        "S1=2026-11-01:5.00"])  # before BoB starts
+    cases += _values("apply", "--payment", BAD_NUMBERS + ["1"])  # 1 has nothing left
+    cases += _values("apply", "--invoice", BAD_NUMBERS + ["2", "3"])  # paid; C1's
+    cases += [_case("bill-run", ["--month", month, "--dry-run"])
+              for month in [*BAD_MONTHS, "2027-03"]]  # March 2027 is too early on LATER
     cases += _values("deliver", "--limit", BAD_COUNTS)
     cases += _values("config", "--payment-terms", BAD_COUNTS[1:] + ["366"])
     cases += _values("config", "--tax-rate", BAD_TAX_RATES)
@@ -301,7 +311,9 @@ def folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def shared(folder) -> Path:
-    """C1 and C3 activated and billed for December (invoices 1 and 2), C3 partly paid."""
+    """C1 and C3 activated and billed for December (invoices 1 and 2), C3 partly paid;
+    January billed (3 for C1, canceled by 5; 4 for C3), C3's second payment (2) pays off
+    invoice 2 and keeps a balance."""
     db = folder / "bob.duckdb"
     steps = [
         ["import", str(folder / "accounts.json")],
@@ -312,6 +324,10 @@ def shared(folder) -> Path:
         ["bill-run", "--month", "2026-12", "--as-of", AS_OF],
         ["pay", "--customer", "C3", "--amount", "20.00", "--method", "check", "--date", AS_OF,
          "--invoice", "2", "--as-of", AS_OF],
+        ["bill-run", "--month", "2027-01", "--as-of", "2026-12-05"],
+        ["pay", "--customer", "C3", "--amount", "100.00", "--method", "wire",
+         "--date", "2026-12-06", "--invoice", "2", "--as-of", "2026-12-06"],
+        ["cancel", "3", "--as-of", "2026-12-06"],
     ]
     for step in steps:
         assert main(["--db", str(db), *step]) == 0, step

@@ -23,6 +23,8 @@ KINDS = {
     "warning": ("warning_30", 30, True),
     "service_stopped": ("stop_35", 35, True),
     "service_restored": ("restored", 40, False),
+    "invoice_canceled": ("canceled", 3, False),
+    "invoice_rebilled": ("rebilled", 3, False),
 }
 
 

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import bob
 from bob.audit import audit_trail, trail_csv
+from bob.config import configure
 from tests.conftest import ACME, ACTIVATED_ON, GLOBEX, change
 
 ALICE, BOB = "alice@vendor.example", "bob@vendor.example"
@@ -70,3 +71,11 @@ def test_reading_the_trail_writes_nothing(scenario):
     before = scenario.counts()
     audit_trail(scenario.db, entity=ACME, actor=ALICE, since=date(2026, 1, 1))
     assert scenario.counts() == before
+
+
+def test_a_settings_change_is_audited_with_before_and_after(scenario):
+    change(scenario.db, configure, payment_terms_days=45, tax_rates=["CA=8%"],
+           today=ACTIVATED_ON)
+    details = {row["entity"]: row["details"] for row in scenario.rows(
+        "SELECT entity, details FROM audit_log WHERE action = 'config'")}
+    assert details == {"payment_terms_days": "30 -> 45", "tax_rate:CA": "0.07250 -> 0.08000"}

@@ -123,3 +123,11 @@ def test_an_invoice_cannot_be_canceled_before_the_day_it_was_issued(scenario):
     with pytest.raises(BobError, match="cannot be canceled on 30 November 2026: it was issued on "
                                        "1 December 2026"):
         scenario.cancel(number, as_of=date(2026, 11, 30))
+
+
+def test_canceling_tells_the_customer_and_the_partner_naming_the_cancellation(
+        scenario, december_invoice):
+    cancellation = scenario.cancel(december_invoice, as_of=CANCEL_DAY)
+    told = scenario.outbox("invoice_canceled")
+    assert sorted(row["recipient_role"] for row in told) == ["customer", "partner"]
+    assert {row["cancellation_number"] for row in told} == {cancellation}

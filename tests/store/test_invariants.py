@@ -1,6 +1,6 @@
 """DESIGN.md's invariants, checked after random sequences of what finance does: bill a month
-(or re-run one), pay random amounts (oldest first or naming invoices), cancel, release
-payments, run the daily job, and let days pass."""
+(or re-run one), pay random amounts (oldest first or naming invoices), cancel, rebill,
+release payments, apply a payment's balance, run the daily job, and let days pass."""
 
 import contextlib
 from dataclasses import dataclass, field
@@ -38,6 +38,9 @@ operation = st.one_of(
               st.lists(which_invoice, max_size=3)),                  # invoices named, if any
     st.tuples(st.just("cancel"), customer, which_invoice),
     st.tuples(st.just("release"), customer, which_invoice),
+    st.tuples(st.just("rebill"), customer, which_invoice),
+    st.tuples(st.just("apply"), customer, st.integers(min_value=0, max_value=3),
+              st.lists(which_invoice, max_size=2)),                  # which payment, invoices
     st.tuples(st.just("dun"),),
 )
 
@@ -51,6 +54,7 @@ class Finance:
     next_month: date = first_of_next_month(DECEMBER)
     billed: list[date] = field(default_factory=lambda: [DECEMBER])
     invoices: dict[str, list[int]] = field(default_factory=lambda: {ACME: [1], GLOBEX: [2]})
+    payments: dict[str, list[int]] = field(default_factory=lambda: {ACME: [], GLOBEX: []})
 
     def invoice(self, customer: str, index: int) -> int | None:
         numbers = self.invoices[customer]
@@ -73,7 +77,8 @@ class Finance:
 
     def pay(self, customer: str, cents: int, named: list[int]) -> None:
         numbers = tuple(n for n in (self.invoice(customer, i) for i in named) if n is not None)
-        self.scenario.pay(Decimal(cents) / 100, customer, on=self.today, invoices=numbers)
+        paid = self.scenario.pay(Decimal(cents) / 100, customer, on=self.today, invoices=numbers)
+        self.payments[customer].append(paid["payment_id"])
 
     def cancel(self, customer: str, index: int) -> None:
         number = self.invoice(customer, index)
@@ -84,6 +89,20 @@ class Finance:
         number = self.invoice(customer, index)
         if number is not None:
             change(self.scenario.db, bob.release_payments, number, today=self.today)
+
+    def rebill(self, customer: str, index: int) -> None:
+        number = self.invoice(customer, index)
+        if number is not None:
+            rebilled = self.scenario.rebill(number, as_of=self.today)
+            self.invoices[customer].append(rebilled["replacement"])
+
+    def apply(self, customer: str, index: int, named: list[int]) -> None:
+        payments = self.payments[customer]
+        if payments:
+            numbers = tuple(n for n in (self.invoice(customer, i) for i in named)
+                            if n is not None)
+            self.scenario.apply(payments[index % len(payments)], as_of=self.today,
+                                invoices=numbers)
 
     def dun(self) -> None:
         self.scenario.dun(self.today)
@@ -147,8 +166,14 @@ def _facts(con, as_of: date) -> dict:
             """),
         "head_sums": rows("SELECT c.number, c.amount + o.amount, c.tax + o.tax, c.total + o.total "
                           "FROM invoices c JOIN invoices o ON o.number = c.cancels"),
-        "months_twice": rows("SELECT customer_id, billing_month FROM invoices "
-                             "WHERE kind = 'invoice' GROUP BY ALL HAVING count(*) > 1"),
+        "months_twice": [(day, row) for day in days for row in rows(
+            "SELECT customer_id, billing_month FROM invoice_state(?) WHERE kind = 'invoice' "
+            "AND canceled_on IS NULL GROUP BY ALL HAVING count(*) > 1", [day])],
+        "live_originals": rows(
+            "SELECT r.number FROM invoices r JOIN invoices o ON o.number = r.replaces "
+            "WHERE o.customer_id <> r.customer_id OR o.billing_month <> r.billing_month "
+            "OR NOT EXISTS (SELECT 1 FROM invoices c WHERE c.cancels = o.number "
+            "               AND c.issue_date <= r.issue_date)"),
         "notices_twice": rows("SELECT invoice_number, stage FROM notices GROUP BY ALL "
                               "HAVING count(*) > 1"),
         "numbers": [n for (n,) in rows("SELECT number FROM invoices ORDER BY number")],
@@ -163,6 +188,8 @@ def _facts(con, as_of: date) -> dict:
                 ("bill", False), ("wait", 40), ("dun",), ("pay", ACME, 20_000, [1, 0])])
 @example(steps=[("pay", ACME, 6_435, [0]), ("wait", 3), ("release", ACME, 0), ("wait", 3),
                 ("pay", ACME, 6_435, [0])])  # paid, reopened by the release, paid again
+@example(steps=[("pay", ACME, 6_435, []), ("release", ACME, 0), ("rebill", ACME, 0),
+                ("apply", ACME, 0, []), ("rebill", ACME, 1), ("bill", True)])
 def test_the_invariants_hold_after_any_sequence_of_operations(prebuilt, steps):
     finance = Finance(prebuilt(with_two_billed_customers))
     for step in steps:
@@ -182,7 +209,8 @@ def test_the_invariants_hold_after_any_sequence_of_operations(prebuilt, steps):
                for _, _, total, lines, subscriptions in facts["mirror_lines"]), (
         f"an invoice and its cancellation do not cancel line by line: {facts['mirror_lines']}")
     assert all(a == t == s == 0 for _, a, t, s in facts["head_sums"])
-    assert facts["months_twice"] == [], "a customer has two invoices for one month"
+    assert facts["months_twice"] == [], "a customer has two live invoices for one month"
+    assert facts["live_originals"] == [], "a replacement's original is not canceled before it"
     assert facts["notices_twice"] == [], "an invoice got the same notice twice"
     assert facts["numbers"] == list(range(1, len(facts["numbers"]) + 1)), "invoice numbers gap"
     assert facts["open_disagree"] == [], "receivables say otherwise than the ledger"

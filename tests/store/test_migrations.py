@@ -4,6 +4,7 @@ went through the same statements. Changing a shipped migration's text is a new m
 import hashlib
 import importlib
 
+import duckdb
 import pytest
 
 from bob.store import outbox, receivables, schema
@@ -18,6 +19,7 @@ SHIPPED = {
     5: "dc0b30bb5e018932878796d8fe0a71d2d827a868df81dba14c7d7d6976519eb0",
     6: "f650a3912a2cce8a57172640e9fea92ebd158dc8a369ea91f40d7ddb8b9c4ff6",
     7: "79038cd03c3f95fd219c6e1962947ebe84fb44bf3668b700ef4283406c77ebac",
+    8: "a3d11c961c6dc5a1a103e5cea886fb04141f2afaf6fdc4390ccea66adcf32e08",
 }
 
 
@@ -38,3 +40,21 @@ def test_the_running_sql_can_change_without_touching_a_migration(monkeypatch):
     reloaded = importlib.reload(schema)
     assert [hashlib.sha256(m.encode()).hexdigest() for m in reloaded.MIGRATIONS] == [
         SHIPPED[v] for v in sorted(SHIPPED)]
+
+
+def test_a_store_made_before_rebilling_keeps_its_invoices_and_emails(tmp_path):
+    """Migration 8 makes invoices and outbox again: every row comes through."""
+    db = duckdb.connect(str(tmp_path / "old.duckdb"))
+    for script in MIGRATIONS[:7]:
+        db.execute(script)
+    db.execute("INSERT INTO invoices VALUES (1, 'C1', 'invoice', DATE '2026-12-01', NULL, "
+               "DATE '2026-12-01', DATE '2026-12-31', 10, 0, 0, 10, 'a@b.example')")
+    db.execute("INSERT INTO outbox (id, message_id, kind, created_on, recipient, "
+               "recipient_role, customer_id, customer_name, partner_name) VALUES "
+               "(1, '<m>', 'invoice_issued', DATE '2026-12-01', 'a@b.example', 'customer', "
+               "'C1', 'Acme', 'Northwind')")
+    db.execute(MIGRATIONS[7])
+    assert db.execute("SELECT number, replaces, revision FROM invoices").fetchall() == [
+        (1, None, 0)]
+    assert db.execute("SELECT message_id, cancellation_number FROM outbox").fetchall() == [
+        ("<m>", None)]
