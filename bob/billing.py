@@ -11,6 +11,7 @@ applied to the customer's open invoices, oldest first.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bob import access
 from bob.activation import ActivationRequest, activate
 from bob.errors import BobError
 from bob.months import first_of_month, first_of_next_month, long_date, month_bounds
@@ -25,7 +26,14 @@ def payment_terms_days(con) -> int:
 
 def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
     """Issue the month's invoices on the business date (all or nothing); re-running never
-    issues a second one. `customer_id` bills that customer alone (the activation preview)."""
+    issues a second one."""
+    uow.permit(access.BILL_RUN)
+    return _issue(uow, month)
+
+
+def _issue(uow, month: date, customer_id: str | None = None) -> dict:
+    """The bill run's work; `customer_id` bills that customer alone (the activation
+    preview, which a partner may run for its own customer)."""
     con, as_of = uow.con, uow.today
     start, end = month_bounds(month)
     latest = first_of_next_month(as_of)
@@ -64,6 +72,6 @@ def preview_first_invoice(uow, request: ActivationRequest) -> dict:
     activate(uow, request)
     month = first_of_month(request.start_date)
     billed_on = uow.on(max(uow.today, month))
-    bill_run(billed_on, month, customer_id=request.customer_id)
+    _issue(billed_on, month, customer_id=request.customer_id)
     number = uow.con.execute("SELECT max(number) FROM run_invoices").fetchone()[0]
     return invoices_sql.invoice_detail(uow.con, number, billed_on.today)

@@ -4,6 +4,7 @@ that issues every invoice."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bob import access
 from bob.errors import BobError
 from bob.money import parse_decimal
 from bob.places import check_us_state
@@ -51,6 +52,7 @@ def parse_tax_rate(text: str) -> tuple[str, Decimal]:
 
 def configure(uow, *, payment_terms_days: int | None = None, tax_rates: list[str] = ()) -> dict:
     """Change payment terms and/or tax rates; invoices already issued keep theirs."""
+    uow.permit(access.SETTINGS)
     rates = [parse_tax_rate(text) for text in tax_rates]
     if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
         raise BobError(f"Payment terms must be 0 to 365 days, not {payment_terms_days}.")

@@ -9,7 +9,8 @@ of a customer whose service was stopped restores the service, as paying it would
 
 from datetime import date
 
-from bob import store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import long_date
@@ -44,6 +45,7 @@ def _not_before(day: date, earliest: date | None, number: int, what: str, becaus
 def cancel(uow, number: int) -> dict:
     """Cancel an unpaid invoice on the business date with its Cancellation Invoice, never
     before the invoice was issued nor before its latest notice."""
+    uow.permit(access.CANCEL, invoice=number)
     con, day = uow.con, uow.today
     head = _original(con, number)
     last_notice, _ = invoices_sql.latest_dates(con, number)
@@ -66,6 +68,7 @@ def cancel(uow, number: int) -> dict:
 def release_payments(uow, number: int) -> dict:
     """Hand an invoice's payments back to the payments' balances (so it can be canceled), on
     the business date, never before the allocations it releases."""
+    uow.permit(access.RELEASE, invoice=number)
     con, day = uow.con, uow.today
     _original(con, number)
     _, last_allocation = invoices_sql.latest_dates(con, number)
@@ -81,9 +84,12 @@ def release_payments(uow, number: int) -> dict:
                          for r in released]}
 
 
-def invoice_detail(db, number: int, *, as_of: date) -> dict | None:
-    return store.read(db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
+def invoice_detail(db, number: int, *, as_of: date,
+                   principal: Principal | None = None) -> dict | None:
+    return scoped_read(principal, db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
 
 
-def ledger(db, *, as_of: date, limit: int | None = None, **filters):
-    return store.read(db, lambda con: invoices_sql.ledger(con, as_of, limit=limit, **filters))
+def ledger(db, *, as_of: date, limit: int | None = None,
+           principal: Principal | None = None, **filters):
+    return scoped_read(principal, db,
+                       lambda con: invoices_sql.ledger(con, as_of, limit=limit, **filters))

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import bob
 from bob.audit import audit_trail, trail_csv
-from tests.conftest import ACME, GLOBEX
+from tests.conftest import ACME, ACTIVATED_ON, GLOBEX, change
 
 ALICE, BOB = "alice@vendor.example", "bob@vendor.example"
 
@@ -12,8 +12,8 @@ ALICE, BOB = "alice@vendor.example", "bob@vendor.example"
 def with_changes(scenario):
     for customer, actor in ((ACME, ALICE), (GLOBEX, BOB)):
         scenario.activate(customer)
-        bob.set_billing_email(scenario.db, customer, f"new@{customer.lower()}.example",
-                              actor=actor)
+        change(scenario.db, bob.set_billing_email, customer, f"new@{customer.lower()}.example",
+               actor=actor, today=ACTIVATED_ON)
 
 
 def test_newest_change_comes_first(scenario):

@@ -10,7 +10,7 @@ import bob
 from bob.config import VENDOR
 from bob.documents import invoice_pdf
 from bob.money import format_money
-from tests.conftest import ACME, ACME_STORAGE, BOB_START, DECEMBER, US_PARTNER
+from tests.conftest import ACME, ACME_STORAGE, ACTIVATED_ON, BOB_START, DECEMBER, US_PARTNER, change
 
 JANUARY_5 = date(2027, 1, 5)
 
@@ -83,11 +83,11 @@ def test_canceled_invoice_pdf_names_its_cancellation(scenario, december_invoice)
 
 
 def test_a_customer_name_beyond_latin_1_prints(scenario):
-    bob.import_accounts(scenario.db, {
+    change(scenario.db, bob.import_accounts, {
         "customers": [{"id": "C-LODZ", "partner_id": US_PARTNER, "name": "Łódź Москва Αθήνα",
                        "state": "NY"}],
         "subscriptions": [{"id": "S-LODZ", "customer_id": "C-LODZ", "product": "Seats",
-                           "quantity": 1, "price": "10.00"}]})
+                           "quantity": 1, "price": "10.00"}]}, today=ACTIVATED_ON)
     number = scenario.activate_and_bill("C-LODZ")
     assert "Bill to Łódź Москва Αθήνα" in printed(scenario, number, BOB_START)
 

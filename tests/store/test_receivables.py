@@ -73,7 +73,8 @@ def test_a_store_from_before_receivables_gets_them_when_it_is_opened(scenario, d
     def back_to_version_1(con):
         con.execute("DROP MACRO TABLE open_invoices; DROP TABLE receivables; "
                     "DROP TABLE receivables_synced; DROP TABLE dunning_runs; "
-                    "DROP TABLE delivery_claims; ALTER TABLE outbox DROP COLUMN delivered_at; "
+                    "DROP TABLE delivery_claims; DROP TABLE users; "
+                    "ALTER TABLE outbox DROP COLUMN delivered_at; "
                     "DELETE FROM schema_version WHERE version >= 2")
     store.read(scenario.db, back_to_version_1)  # the next connection migrates again
     assert scenario.rows("SELECT * FROM receivables ORDER BY invoice_number") == before
