@@ -5,6 +5,7 @@ import streamlit as st
 
 from bob import overview
 from bob import subscriptions as terms
+from bob.access import EDIT_TERMS
 from ui import common, frame
 
 frame.require()
@@ -75,7 +76,8 @@ st.data_editor(
 )
 edited = st.session_state[editor_key]["edited_rows"]
 if st.button("Save", type="primary", icon=":material/save:",
-             disabled=not edited or common.lens_only(), help=common.lens_reason()):
+             disabled=not edited or common.blocked(EDIT_TERMS),
+             help=common.blocked_reason(EDIT_TERMS)):
     result = common.write(terms.save_edits, rows.to_dict("records"), edited)
     if result is not None:
         st.session_state[EDITOR_ROUND] = st.session_state.get(EDITOR_ROUND, 0) + 1
