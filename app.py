@@ -4,7 +4,7 @@ import streamlit as st
 
 from bob import store
 from bob.errors import StoreBusy
-from ui import common
+from ui import auth, common
 
 st.set_page_config(page_title="BoB — Billing on Behalf", page_icon=":material/receipt_long:",
                    layout="wide")
@@ -22,8 +22,14 @@ PAGES = [
     st.Page("pages/audit.py", title="Audit trail", icon=":material/manage_search:"),
 ]
 
-page = st.navigation(PAGES)
-common.start_rerun()  # the business date: read here, once; every change happens on it
+common.start_rerun()  # the business date and who acts: read here, once, for every change
+who = auth.settle(common.db_path())
+if who is None:  # sign in, no access, or a production store in demo mode: that page alone
+    st.navigation([st.Page(lambda: auth.gate(common.db_path()), title="BoB",
+                           url_path="welcome")]).run()
+    st.stop()
+page = st.navigation(auth.pages_for(who, PAGES))
+auth.sidebar(common.db_path())
 common.sidebar()
 common.lens_banner()
 # A rerun's reads share one open store instead of each starting the database again.

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bob import store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.activation import normalized_email
 from bob.dunning import projection
 from bob.errors import BobError
@@ -150,6 +151,7 @@ def check_states(customers: pd.DataFrame, countries: dict[str, str]) -> None:
 
 def import_accounts(uow, data: dict) -> dict:
     """Add partners, customers and subscriptions; all of the file or none of it."""
+    uow.permit(access.IMPORT)
     frames = parse_import(data)
     con = uow.con
     for kind in FIELDS:
@@ -176,7 +178,8 @@ def import_accounts(uow, data: dict) -> dict:
     return {"imported": counts}
 
 
-def customer_profile(db, customer_id: str, *, as_of: date, today: date) -> dict | None:
+def customer_profile(db, customer_id: str, *, as_of: date, today: date,
+                     principal: Principal | None = None) -> dict | None:
     """The account profile: the customer, its partner, BoB information, subscriptions."""
     def work(con):
         facts = accounts_sql.customer_facts(con, customer_id)
@@ -186,12 +189,12 @@ def customer_profile(db, customer_id: str, *, as_of: date, today: date) -> dict 
                                        partner_id=facts["partner_id"])
         row = listed[listed["customer_id"] == customer_id].to_dict("records")[0]
         return {**facts, **row, "subscriptions": accounts_sql.subscriptions_of(con, customer_id)}
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
 def customers(db, *, as_of: date, today: date, search: str | None = None,
               partner_id: str | None = None, bob_status: str | None = None,
-              limit: int | None = None) -> pd.DataFrame:
-    return store.read(db, lambda con: reports_sql.customers(
+              limit: int | None = None, principal: Principal | None = None) -> pd.DataFrame:
+    return scoped_read(principal, db, lambda con: reports_sql.customers(
         con, projection(con, as_of, today), search=search, partner_id=partner_id,
         bob_status=bob_status, limit=limit))

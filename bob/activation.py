@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 
+from bob import access
 from bob.errors import BobError
 from bob.money import check_size
 from bob.months import first_of_next_month, long_date
@@ -125,6 +126,7 @@ def check_request(facts: dict | None, subscription_ids: set[str], request: Activ
 
 def activate(uow, request: ActivationRequest) -> dict:
     """Confirm an activation on the business date: all of it is stored, or nothing."""
+    uow.permit(access.ACTIVATE, customer=request.customer_id)
     con, as_of = uow.con, uow.today
     facts = accounts.customer_facts(con, request.customer_id)
     subs = accounts.subscriptions_of(con, request.customer_id) if facts else None
@@ -158,6 +160,7 @@ def activate(uow, request: ActivationRequest) -> dict:
 
 def set_billing_email(uow, customer_id: str, email: str) -> dict:
     """The pencil on BoB Information: change where invoices and notices go."""
+    uow.permit(access.SET_EMAIL, customer=customer_id)
     facts = accounts.customer_facts(uow.con, customer_id)
     if facts is None:
         raise BobError(f"There is no customer {customer_id!r}.")

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from bob import store
+from bob.access import Principal, scoped_read
 from bob.reports import to_csv
 from bob.store import audit_log
 
@@ -27,22 +27,24 @@ class Trail:
 
 
 def audit_trail(db, *, entity: str | None = None, actor: str | None = None,
-                since: date | None = None, limit: int | None = None) -> Trail:
+                since: date | None = None, limit: int | None = None,
+                principal: Principal | None = None) -> Trail:
     """The audit rows of an entity ('invoice:12', or a bare id: '12'), by an actor, logged
     on or after a day; every filter optional. At most `limit` rows, the newest."""
     def work(con):
         filters = {"entity": entity, "actor": actor, "since": since}
         return Trail(audit_log.trail(con, **filters, limit=limit),
                      audit_log.count(con, **filters))
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
-def actors(db) -> list[str]:
+def actors(db, *, principal: Principal | None = None) -> list[str]:
     """Everyone who appears in the audit log, for a filter's choices."""
-    return store.read(db, audit_log.actors)
+    return scoped_read(principal, db, audit_log.actors)
 
 
 def trail_csv(db, *, entity: str | None = None, actor: str | None = None,
-              since: date | None = None) -> bytes:
+              since: date | None = None, principal: Principal | None = None) -> bytes:
     """Every matching audit row as CSV, newest first."""
-    return to_csv(audit_trail(db, entity=entity, actor=actor, since=since).rows)
+    return to_csv(audit_trail(db, entity=entity, actor=actor, since=since,
+                              principal=principal).rows)

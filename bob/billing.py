@@ -11,6 +11,7 @@ applied to the customer's open invoices, oldest first.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bob import access
 from bob.activation import ActivationRequest, activate
 from bob.errors import BobError
 from bob.months import first_of_month, first_of_next_month, long_date, month_bounds
@@ -23,10 +24,11 @@ def payment_terms_days(con) -> int:
     return int(billing_sql.settings(con)["payment_terms_days"])
 
 
-def bill_run(uow, month: date, *, customer_id: str | None = None) -> dict:
+def bill_run(uow, month: date) -> dict:
     """Issue the month's invoices on the business date (all or nothing); re-running never
-    issues a second one. `customer_id` bills that customer alone (the activation preview)."""
-    result = issue_invoices(uow, month, customer_id=customer_id)
+    issues a second one."""
+    uow.permit(access.BILL_RUN)
+    result = issue_invoices(uow, month)
     uow.audit("bill-run", f"month:{result['month']}",
               f"{result['invoices']} invoices {result['first_number']}..{result['last_number']}")
     return result
@@ -74,6 +76,7 @@ def preview_first_invoice(uow, request: ActivationRequest) -> dict:
     activate(uow, request)
     month = first_of_month(request.start_date)
     billed_on = uow.on(max(uow.today, month))
-    bill_run(billed_on, month, customer_id=request.customer_id)
+    # The customer's own first invoice, which whoever may activate it may preview.
+    issue_invoices(billed_on, month, customer_id=request.customer_id)
     number = uow.con.execute("SELECT max(number) FROM run_invoices").fetchone()[0]
     return invoices_sql.invoice_detail(uow.con, number, billed_on.today)

@@ -6,8 +6,8 @@ line on stderr and writes nothing; any other failure exits 1, also as one line.
 
 import argparse
 import dataclasses
+import getpass
 import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +19,8 @@ import duckdb
 import pandas as pd
 
 import bob
-from bob import audit, documents, statements
+from bob import audit, documents, statements, store, users
+from bob.access import ROLES, Principal, resolve_actor
 from bob.clock import business_date
 from bob.errors import BobError, StoreBusy
 from bob.money import parse_amount
@@ -82,7 +83,9 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m bob", description="BoB — Billing on Behalf")
     p.add_argument("--db", type=_store_path,
                    help="store file (default $BOB_DB or data/bob.duckdb)")
-    p.add_argument("--actor", default=os.environ.get("USER", "cli"), help="who, for the audit log")
+    p.add_argument("--actor", default=_os_user(), metavar="EMAIL",
+                   help="who acts (default: the OS user): audited, and on a store with users "
+                        "that user's role applies")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="create a realistic demo store")
@@ -148,6 +151,19 @@ def parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="payment terms and sales tax rates")
     config.add_argument("--payment-terms", type=_whole(0), metavar="DAYS")
     config.add_argument("--tax-rate", action="append", default=[], metavar="STATE=RATE")
+    config.add_argument("--production", action="store_true",
+                        help="mark the store production: the app then refuses demo mode")
+
+    users = sub.add_parser("users", help="who may use BoB, and as what")
+    user_command = users.add_subparsers(dest="users_command", required=True,
+                                        parser_class=_Parser)
+    add = user_command.add_parser("add", help="add a user (the first one: an admin)")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--partner", metavar="PARTNER_ID", help="a partner user's partner")
+    user_command.add_parser("list", help="every user, as CSV")
+    remove = user_command.add_parser("remove", help="remove a user")
+    remove.add_argument("email")
 
     rep = sub.add_parser("report", help="print a report")
     rep.add_argument("kind", choices=REPORTS)
@@ -192,18 +208,24 @@ def _print_json(result) -> None:
     print(json.dumps(result, default=_json_default, indent=2))
 
 
-def _report(db, kind: str, as_of: date, today: date) -> pd.DataFrame:
+def _report(db, kind: str, as_of: date, today: date, reader: Principal) -> pd.DataFrame:
     if kind == "aging":
-        return bob.aging(db, as_of=as_of, today=today)
+        return bob.aging(db, as_of=as_of, today=today, principal=reader)
     if kind == "whatif":
-        return bob.whatif(db, as_of=as_of, today=today)
+        return bob.whatif(db, as_of=as_of, today=today, principal=reader)
     if kind == "invoices":
-        return bob.ledger(db, as_of=as_of)
+        return bob.ledger(db, as_of=as_of, principal=reader)
     if kind == "payments":
         from bob.reports import payments
-        return payments(db, as_of=as_of)
+        return payments(db, as_of=as_of, principal=reader)
     from bob.reports import outbox
-    return outbox(db, as_of=as_of, limit=None)
+    return outbox(db, as_of=as_of, limit=None, principal=reader)
+
+
+def _reader(args: argparse.Namespace) -> Principal:
+    """Who reads: `--actor`, as its role allows on a store with users (a partner: only its
+    own partner's rows)."""
+    return store.read(args.db, lambda con: resolve_actor(con, args.actor))
 
 
 def _print_rows(frame: pd.DataFrame, fmt: str) -> None:
@@ -291,21 +313,46 @@ def run(args: argparse.Namespace, today: date) -> None:
                                     actor=args.actor))
     elif command == "config":
         from bob.config import configure
-        _change(args, today, configure, payment_terms_days=args.payment_terms,
-                tax_rates=args.tax_rate)
+        if args.production:
+            _change(args, today, users.mark_production)
+        if args.payment_terms is not None or args.tax_rate or not args.production:
+            _change(args, today, configure, payment_terms_days=args.payment_terms,
+                    tax_rates=args.tax_rate)
+    elif command == "users":
+        _users(args, today)
     elif command == "report":
-        _print_rows(_report(db, args.kind, args.as_of or today, today), args.format)
+        _print_rows(_report(db, args.kind, args.as_of or today, today, _reader(args)),
+                    args.format)
     elif command == "pdf":
-        _write_file(args.output, documents.invoice_pdf(db, args.number, as_of=args.as_of or today))
+        _write_file(args.output, documents.invoice_pdf(db, args.number, as_of=args.as_of or today,
+                                                       principal=_reader(args)))
     elif command == "statement":
         _write_file(args.output, statements.statement_file(
-            db, args.customer, start=args.start, end=args.end, fmt=args.format))
+            db, args.customer, start=args.start, end=args.end, fmt=args.format,
+            principal=_reader(args)))
     elif command == "audit":
-        trail = audit.audit_trail(db, entity=args.entity, actor=args.by, since=args.since)
+        trail = audit.audit_trail(db, entity=args.entity, actor=args.by, since=args.since,
+                                  principal=_reader(args))
         _print_rows(trail.rows, args.format)
     elif command == "bench":
         from bob.bench import main as bench_main
         bench_main(customers=10_000 if args.quick else args.customers, db=db)
+
+
+def _users(args: argparse.Namespace, today: date) -> None:
+    if args.users_command == "add":
+        _change(args, today, users.add_user, args.email, args.role, args.partner)
+    elif args.users_command == "remove":
+        _change(args, today, users.remove_user, args.email)
+    else:
+        _print_rows(users.users(args.db, principal=_reader(args)), "csv")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
 
 
 def _progress() -> Callable[[float, str], None] | None:

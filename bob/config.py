@@ -4,7 +4,7 @@ that issues every invoice."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bob import store
+from bob import access, store
 from bob.errors import BobError
 from bob.money import parse_decimal
 from bob.places import check_us_state
@@ -71,6 +71,7 @@ def billing_settings(db) -> dict:
 def configure(uow, *, payment_terms_days: int | None = None, tax_rates: list[str] = ()) -> dict:
     """Change payment terms and/or tax rates; invoices already issued keep theirs. Each change
     is audited with the value before and after."""
+    uow.permit(access.SETTINGS)
     rates = [parse_tax_rate(text) for text in tax_rates]
     if payment_terms_days is not None and not 0 <= payment_terms_days <= 365:
         raise BobError(f"Payment terms must be 0 to 365 days, not {payment_terms_days}.")

@@ -14,6 +14,7 @@ effective on the business date (never before an invoice's issue date).
 
 from datetime import date
 
+from bob import access
 from bob.billing import issue_invoices
 from bob.errors import BobError
 from bob.invoices import issue_cancellation
@@ -54,6 +55,7 @@ def _check_changes_belong(con, customer_id: str, customer_name: str, changes) ->
 def rebill(uow, number: int, changes=()) -> dict:
     """Cancel invoice `number` (unless canceled already) and issue its replacement for the
     same customer and month on the business date; the customer and the partner are told."""
+    uow.permit(access.REBILL, invoice=number)
     con = uow.con
     head = _rebillable(con, number)
     cancellation = head["cancellation_number"]
@@ -83,6 +85,7 @@ def apply_balance(uow, payment_id: int, invoices: tuple[int, ...] = ()) -> dict:
     """Apply payment `payment_id`'s unapplied balance now: to `invoices` in the order named,
     else to its customer's open invoices oldest first. Paying everything overdue restores a
     stopped service."""
+    uow.permit(access.APPLY, payment=payment_id)
     con, today = uow.con, uow.today
     head, _ = payments_sql.payment_detail(con, payment_id)
     if head is None:

@@ -9,7 +9,7 @@ last day billed, `period_end - 1 day`, as people read a period.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bob import store
+from bob.access import Principal, scoped_read
 from bob.config import VENDOR
 from bob.errors import BobError
 from bob.money import format_money
@@ -111,11 +111,11 @@ def invoice_document(detail: dict, as_of: date) -> Document:
         notes=(("Payment instructions", _payment_instructions(invoice, as_of)),))
 
 
-def invoice_pdf(db, number: int, *, as_of: date) -> bytes:
+def invoice_pdf(db, number: int, *, as_of: date, principal: Principal | None = None) -> bytes:
     """The invoice as a PDF, with its balance and status as of a date."""
     from bob.pdf import render  # fpdf2 takes 0.2 s to import: only drawing pays it
 
-    detail = store.read(db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
+    detail = scoped_read(principal, db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
     if detail is None:
         raise BobError(f"There is no invoice {number} issued by {long_date(as_of)}.")
     return render(invoice_document(detail, as_of))

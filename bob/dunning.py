@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from bob import store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.store import dunning as dunning_sql
 from bob.store import reports as reports_sql
 
@@ -117,6 +118,7 @@ def run_dunning(uow, day: date | None = None) -> dict:
     a day: each notice goes out once. A past day runs only as a catch-up: once the job has
     run on a later day, that day is covered and nothing is decided. Notices are dated `day`;
     their emails are queued on the business date. A dry run is this in a preview."""
+    uow.permit(access.DUNNING)
     con = uow.con
     day = uow.not_after_today(day or uow.today, "The dunning day")
     last_run = dunning_sql.last_run(con)
@@ -135,23 +137,26 @@ def run_dunning(uow, day: date | None = None) -> dict:
             "by_stage": {f"{stage}:{outcome}": int(n) for (stage, outcome), n in by_stage}}
 
 
-def decisions(db, *, as_of: date) -> pd.DataFrame:
+def decisions(db, *, as_of: date, principal: Principal | None = None) -> pd.DataFrame:
     """What a run of the job on `as_of` would decide now, invoice by invoice (nothing
     written)."""
-    return store.read(db, lambda con: dunning_sql.decide(con, _params(as_of)))
+    return scoped_read(principal, db, lambda con: dunning_sql.decide(con, _params(as_of)))
 
 
-def aging(db, *, as_of: date, today: date) -> pd.DataFrame:
+def aging(db, *, as_of: date, today: date, principal: Principal | None = None) -> pd.DataFrame:
     """Open receivables by age bucket, stacked by projected dunning stage."""
-    return store.read(db, lambda con: reports_sql.aging(con, projection(con, as_of, today)))
+    return scoped_read(principal, db,
+                       lambda con: reports_sql.aging(con, projection(con, as_of, today)))
 
 
-def whatif(db, *, as_of: date, today: date) -> pd.DataFrame:
+def whatif(db, *, as_of: date, today: date, principal: Principal | None = None) -> pd.DataFrame:
     """Every overdue invoice on `as_of` if nothing more is paid: stage, stop date, at risk."""
-    return store.read(db, lambda con: reports_sql.whatif(con, projection(con, as_of, today)))
+    return scoped_read(principal, db,
+                       lambda con: reports_sql.whatif(con, projection(con, as_of, today)))
 
 
-def timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> pd.DataFrame:
+def timeline(db, *, as_of: date, today: date, horizon_days: int = 45,
+             principal: Principal | None = None) -> pd.DataFrame:
     """Notices that will fall due in the next `horizon_days` days if nothing is paid."""
-    return store.read(db, lambda con: reports_sql.timeline(
+    return scoped_read(principal, db, lambda con: reports_sql.timeline(
         con, projection(con, as_of, today), horizon_days))

@@ -9,7 +9,7 @@ of a customer whose service was stopped restores the service, as paying it would
 
 from datetime import date
 
-from bob import store
+from bob import access, store
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import long_date
@@ -46,6 +46,7 @@ def cancel(uow, number: int) -> dict:
     """Cancel an unpaid invoice on the business date with its Cancellation Invoice, never
     before the invoice was issued nor before its latest notice; the customer and the partner
     are told."""
+    uow.permit(access.CANCEL, invoice=number)
     result = issue_cancellation(uow, number)
     outbox_sql.queue_correction(uow.con, "invoice_canceled", number,
                                 cancellation=result["cancellation_invoice"], replacement=None,
@@ -79,6 +80,7 @@ def issue_cancellation(uow, number: int) -> dict:
 def release_payments(uow, number: int) -> dict:
     """Hand an invoice's payments back to the payments' balances (so it can be canceled), on
     the business date, never before the allocations it releases."""
+    uow.permit(access.RELEASE, invoice=number)
     con, day = uow.con, uow.today
     _original(con, number)
     _, last_allocation = invoices_sql.latest_dates(con, number)

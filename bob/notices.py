@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from bob import store
+from bob.access import DELIVER, Principal, check_permitted, resolve_actor, scoped_read
 from bob.errors import BobError
 from bob.notice_text import Notice, RenderedEmail, render
 from bob.senders import Claim, Sender, still_running
@@ -185,7 +186,7 @@ class _Tally:
 
 def deliver_pending(db, config: SmtpConfig | None, *, today: date, limit: int | None = None,
                     max_attempts: int = MAX_ATTEMPTS, sleep: Callable[[float], None] = time.sleep,
-                    actor: str = "system") -> DeliveryReport:
+                    actor: Principal | str = "system") -> DeliveryReport:
     """Send the outbox rows not yet delivered and dated `today` (the business date) or
     earlier, oldest first, and record every attempt.
 
@@ -193,11 +194,15 @@ def deliver_pending(db, config: SmtpConfig | None, *, today: date, limit: int | 
     could not take (connection lost); the rest waits for the next call. Without `config`
     nothing is sent and the rows stay in the outbox. The store is opened for each claim and
     each record only, so this must not run inside a store session, which keeps it open.
+    `actor` must be someone who may deliver (bob.access).
     """
     if store.held_by_this_thread(db):
         raise RuntimeError("deliver_pending talks to a mail server for seconds at a time, so it "
                            "runs outside a store session: the lock is never held across the "
                            "network.")
+    principal = store.read(db, lambda con: resolve_actor(con, actor))
+    check_permitted(principal, DELIVER)
+    actor = principal.email
     if config is None:
         waiting = store.read(db, lambda con: outbox_sql.waiting(con, max_attempts, today))
         return DeliveryReport(pending=waiting["pending"], configured=False,
@@ -359,11 +364,11 @@ LISTED = ("id", "created_on", "kind", "stage", "recipient_role", "recipient", "c
 
 def outbox(db, *, as_of: date | None = None, kind: str | None = None,
            customer_id: str | None = None, delivered: bool | None = None, limit: int = 1000,
-           max_attempts: int = MAX_ATTEMPTS) -> pd.DataFrame:
+           max_attempts: int = MAX_ATTEMPTS, principal: Principal | None = None) -> pd.DataFrame:
     """The outbox, newest first, with each email's subject and delivery state: 'delivered',
     'pending', or 'failed' (attempts exhausted). `as_of` keeps the rows created by then;
     `delivered` False keeps the pending and failed ones. Amounts stay Decimal."""
-    rows = store.read(db, lambda con: outbox_sql.listing(con, {
+    rows = scoped_read(principal, db, lambda con: outbox_sql.listing(con, {
         "max_attempts": max_attempts, "as_of": as_of, "kind": kind,
         "customer_id": customer_id, "delivered": delivered, "limit": limit}))
     listed = [{**row, "subject": render(Notice.from_row(row)).subject} for row in rows]
@@ -371,9 +376,9 @@ def outbox(db, *, as_of: date | None = None, kind: str | None = None,
                                      columns=list(LISTED))
 
 
-def read_email(db, outbox_id: int) -> RenderedEmail:
+def read_email(db, outbox_id: int, *, principal: Principal | None = None) -> RenderedEmail:
     """One outbox row as its recipient reads it."""
-    found = store.read(db, lambda con: outbox_sql.row(con, outbox_id))
+    found = scoped_read(principal, db, lambda con: outbox_sql.row(con, outbox_id))
     if found is None:
         raise BobError(f"There is no email {outbox_id} in the outbox.")
     return render(Notice.from_row(found))

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bob import store
+from bob.access import Principal, scoped_read
 from bob.dunning import projection
 from bob.months import first_of_month
 from bob.store import accounts as accounts_sql
@@ -64,7 +65,7 @@ def months_back(month: date, count: int) -> date:
 
 
 def dashboard(db, *, as_of: date, today: date, months: int = 12,
-              top_partners: int = 10) -> Dashboard:
+              top_partners: int = 10, principal: Principal | None = None) -> Dashboard:
     """Customers by BoB status, this month's billing, receivables, today's notices, and the
     two charts: billing of the last `months` months and the `top_partners` largest open
     balances."""
@@ -94,10 +95,11 @@ def dashboard(db, *, as_of: date, today: date, months: int = 12,
                 con, as_of, months_back(month, months - 1), month),
             receivables_by_partner=overview_sql.receivables_by_partner(con, as_of, top_partners),
         )
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
-def account(db, customer_id: str, *, as_of: date, today: date) -> Account | None:
+def account(db, customer_id: str, *, as_of: date, today: date,
+            principal: Principal | None = None) -> Account | None:
     """Everything the account profile shows, or None when there is no such customer."""
     def work(con):
         head = overview_sql.account_head(con, customer_id, projection(con, as_of, today))
@@ -109,7 +111,7 @@ def account(db, customer_id: str, *, as_of: date, today: date) -> Account | None
             invoices=invoices_sql.ledger(con, as_of, customer_ids=[customer_id]),
             payments=reports_sql.payments(con, as_of, customer_id=customer_id),
         )
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
 def has_customers(db) -> bool:
@@ -117,6 +119,6 @@ def has_customers(db) -> bool:
     return store.read(db, overview_sql.has_customers)
 
 
-def partners(db) -> pd.DataFrame:
+def partners(db, *, principal: Principal | None = None) -> pd.DataFrame:
     """Every partner: partner_id, partner_name, country (for the pages' filters)."""
-    return store.read(db, overview_sql.partners)
+    return scoped_read(principal, db, overview_sql.partners)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bob import store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.errors import BobError
 from bob.money import CENT, check_size
 from bob.months import long_date
@@ -63,6 +64,7 @@ def check_open_invoices(named: tuple[int, ...], open_numbers: set[int],
 def record_payment(uow, request: PaymentRequest) -> dict:
     """Record a payment received on or before the business date and allocate it; each
     allocation takes effect on the later of the receipt date and the invoice's issue date."""
+    uow.permit(access.RECORD_PAYMENT, customer=request.customer_id)
     con, as_of = uow.con, uow.today
     facts = accounts.customer_facts(con, request.customer_id)
     method = normalized_method(request.method)
@@ -91,6 +93,8 @@ def record_payment(uow, request: PaymentRequest) -> dict:
 
 
 def payment_detail(db, payment_id: int,
-                   as_of: date | None = None) -> tuple[dict | None, list[dict]]:
+                   as_of: date | None = None, *,
+                   principal: Principal | None = None) -> tuple[dict | None, list[dict]]:
     """The payment page: the payment, its balance and its allocations as of a date."""
-    return store.read(db, lambda con: payments_sql.payment_detail(con, payment_id, as_of))
+    return scoped_read(principal, db,
+                       lambda con: payments_sql.payment_detail(con, payment_id, as_of))

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from bob import notices, store
+from bob import notices
+from bob.access import Principal, scoped_read
 from bob.dunning import NO_STAGE, SCHEDULE, projection, stage_label, timeline
 from bob.errors import BobError
 from bob.money import format_money
@@ -63,10 +64,10 @@ def month_options(as_of: date, months: int = 36) -> list[date]:
     return options
 
 
-def partners(db) -> pd.DataFrame:
+def partners(db, *, principal: Principal | None = None) -> pd.DataFrame:
     """Every partner with its country, email and number of customers: US partners (the ones
     that can use Billing on Behalf) first, each group by name."""
-    return store.read(db, whatif_sql.partners)
+    return scoped_read(principal, db, whatif_sql.partners)
 
 
 # --- invoices -------------------------------------------------------------------------------
@@ -81,7 +82,8 @@ def _ledger_filters(statuses, partner_ids, customer_ids, month_from, month_to, s
 
 def invoice_ledger(db, *, as_of: date, sort: str = LEDGER_SORTS[0], limit: int | None = 500,
                    statuses=(), partner_ids=(), customer_ids=(), month_from: date | None = None,
-                   month_to: date | None = None, search: str | None = None) -> dict:
+                   month_to: date | None = None, search: str | None = None,
+                   principal: Principal | None = None) -> dict:
     """The invoice ledger as of a date, filtered and sorted, at most `limit` rows, with the
     number of invoices matching, their total, open balance and count by status.
 
@@ -97,21 +99,24 @@ def invoice_ledger(db, *, as_of: date, sort: str = LEDGER_SORTS[0], limit: int |
                 "open_balance": sum(summary["open_balance"], Decimal(0)),
                 "by_status": dict(zip(summary["status"], summary["invoices"].astype(int),
                                       strict=True))}
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
 def invoice_csv(db, *, as_of: date, sort: str = LEDGER_SORTS[0], statuses=(), partner_ids=(),
                 customer_ids=(), month_from: date | None = None, month_to: date | None = None,
-                search: str | None = None) -> bytes:
+                search: str | None = None, principal: Principal | None = None) -> bytes:
     """Every invoice the ledger's filters match, as CSV."""
     filters = _ledger_filters(statuses, partner_ids, customer_ids, month_from, month_to, search)
-    return to_csv(store.read(db, lambda con: whatif_sql.ledger_rows(con, as_of, sort, None,
+    return to_csv(scoped_read(principal, db,
+                              lambda con: whatif_sql.ledger_rows(con, as_of, sort, None,
                                                                     filters)))
 
 
-def invoice_emails(db, *, number: int, customer_id: str, as_of: date) -> pd.DataFrame:
+def invoice_emails(db, *, number: int, customer_id: str, as_of: date,
+                   principal: Principal | None = None) -> pd.DataFrame:
     """The emails about one invoice in the outbox by `as_of`, newest first."""
-    return outbox(db, as_of=as_of, customer_id=customer_id, invoice_number=number)
+    return outbox(db, as_of=as_of, customer_id=customer_id, invoice_number=number,
+                  principal=principal)
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -125,18 +130,19 @@ def _payment_params(as_of, customer_id, partner_id, method, received_from,
 
 def payments(db, *, as_of: date, customer_id: str | None = None, partner_id: str | None = None,
              method: str | None = None, received_from: date | None = None,
-             received_to: date | None = None, limit: int | None = None) -> pd.DataFrame:
+             received_to: date | None = None, limit: int | None = None,
+             principal: Principal | None = None) -> pd.DataFrame:
     """The payment ledger as of a date, newest first: method, receipt date, amount, what was
     allocated by then and the balance left; filters by customer, partner, method and
     receipt dates (both ends included)."""
     params = _payment_params(as_of, customer_id, partner_id, method, received_from, received_to)
-    return store.read(db, lambda con: whatif_sql.payment_rows(con, params, limit))
+    return scoped_read(principal, db, lambda con: whatif_sql.payment_rows(con, params, limit))
 
 
 def payment_ledger(db, *, as_of: date, customer_id: str | None = None,
                    partner_id: str | None = None, method: str | None = None,
                    received_from: date | None = None, received_to: date | None = None,
-                   limit: int = 500) -> dict:
+                   limit: int = 500, principal: Principal | None = None) -> dict:
     """`payments` for a screen: at most `limit` rows, with how many payments match and
     their amount."""
     params = _payment_params(as_of, customer_id, partner_id, method, received_from, received_to)
@@ -145,7 +151,7 @@ def payment_ledger(db, *, as_of: date, customer_id: str | None = None,
         summary = whatif_sql.payment_summary(con, params)
         return {"rows": whatif_sql.payment_rows(con, params, limit),
                 "matching": int(summary["payments"]), "amount": summary["amount"]}
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
 def payments_csv(db, **filters) -> bytes:
@@ -154,7 +160,8 @@ def payments_csv(db, **filters) -> bytes:
 
 # --- dunning --------------------------------------------------------------------------------
 
-def whatif_report(db, *, as_of: date, today: date, limit: int = 500) -> dict:
+def whatif_report(db, *, as_of: date, today: date, limit: int = 500,
+                  principal: Principal | None = None) -> dict:
     """The what-if overdue report for any date, read on the business date `today`, assuming
     nothing more is paid and the daily job runs once for every day from `runs_from` on (see
     bob.store.reports); before that day it shows what the job actually decided:
@@ -182,22 +189,22 @@ def whatif_report(db, *, as_of: date, today: date, limit: int = 500) -> dict:
             "by_partner": whatif_sql.whatif_by_partner(con),
             "rows": _with_labels(whatif_sql.whatif_detail(con, limit)),
         }
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
-def whatif_csv(db, *, as_of: date, today: date) -> bytes:
+def whatif_csv(db, *, as_of: date, today: date, principal: Principal | None = None) -> bytes:
     """Every row of the what-if report for the date, as CSV."""
     def work(con):
         whatif_sql.fill_whatif(con, projection(con, as_of, today))
         return _with_labels(whatif_sql.whatif_detail(con, None))
-    return to_csv(store.read(db, work))
+    return to_csv(scoped_read(principal, db, work))
 
 
 def partner_view(db, *, as_of: date, today: date, partner_id: str,
-                 limit: int = 1000) -> pd.DataFrame:
+                 limit: int = 1000, principal: Principal | None = None) -> pd.DataFrame:
     """The partner's customers with open invoices: furthest dunning stage, balances, and the
     day each customer's service would stop if nothing more is paid (or the day it stopped)."""
-    return _with_labels(store.read(db, lambda con: whatif_sql.partner_customers(
+    return _with_labels(scoped_read(principal, db, lambda con: whatif_sql.partner_customers(
         con, projection(con, as_of, today), partner_id, limit)))
 
 
@@ -230,10 +237,12 @@ def aging_chart(aging: pd.DataFrame) -> pd.DataFrame:
         "chart_amount": aging["amount"].astype(float)})
 
 
-def notice_timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> pd.DataFrame:
+def notice_timeline(db, *, as_of: date, today: date, horizon_days: int = 45,
+                    principal: Principal | None = None) -> pd.DataFrame:
     """The notices that fall due each day of the next `horizon_days` if nothing is paid
     (bob.timeline's rows), with stage labels and JSON-ready columns for a chart."""
-    rows = timeline(db, as_of=as_of, today=today, horizon_days=horizon_days)
+    rows = timeline(db, as_of=as_of, today=today, horizon_days=horizon_days,
+                    principal=principal)
     return pd.DataFrame({
         "on_date": pd.to_datetime(rows["on_date"]), "stage": rows["stage"],
         "stage_label": [stage_label(s) for s in rows["stage"]], "action": rows["action"],
@@ -246,19 +255,21 @@ def notice_timeline(db, *, as_of: date, today: date, horizon_days: int = 45) -> 
 
 def outbox(db, *, as_of: date | None = None, kind: str | None = None,
            state: str | None = None, customer_id: str | None = None,
-           invoice_number: int | None = None, limit: int | None = 500) -> pd.DataFrame:
+           invoice_number: int | None = None, limit: int | None = 500,
+           principal: Principal | None = None) -> pd.DataFrame:
     """bob.notices.outbox, newest first, also filtered by delivery state ('pending',
     'delivered' or 'failed') and by invoice; `limit` None is every row. Pending and failed
     are told apart among the newest `limit` undelivered emails; an invoice's emails are
     looked for among all of its customer's. Invoice numbers are integers, or empty."""
     if invoice_number is not None:
-        customer_id = customer_id or store.read(
-            db, lambda con: whatif_sql.invoice_customer(con, invoice_number))
+        customer_id = customer_id or scoped_read(
+            principal, db, lambda con: whatif_sql.invoice_customer(con, invoice_number))
         if customer_id is None:
-            return _integer_invoice_numbers(notices.outbox(db, limit=0))
+            return _integer_invoice_numbers(notices.outbox(db, limit=0, principal=principal))
     rows = notices.outbox(db, as_of=as_of, kind=kind or None, customer_id=customer_id or None,
                           delivered=None if state is None else state == "delivered",
-                          limit=limit if invoice_number is None else None)
+                          limit=limit if invoice_number is None else None,
+                          principal=principal)
     if state is not None:
         rows = rows[rows["state"] == state]
     if invoice_number is not None:
@@ -269,10 +280,11 @@ def outbox(db, *, as_of: date | None = None, kind: str | None = None,
 
 def outbox_counts(db, *, as_of: date | None = None, kind: str | None = None,
                   customer_id: str | None = None,
-                  invoice_number: int | None = None) -> dict[str, int]:
+                  invoice_number: int | None = None,
+                  principal: Principal | None = None) -> dict[str, int]:
     """How many emails `outbox`'s filters keep in the whole outbox, per delivery state
     ('pending', 'delivered', 'failed', each present) and in all ('total')."""
-    found = store.read(db, lambda con: outbox_sql.counts(con, {
+    found = scoped_read(principal, db, lambda con: outbox_sql.counts(con, {
         "as_of": as_of, "kind": kind or None, "customer_id": customer_id or None,
         "invoice_number": invoice_number, "max_attempts": notices.MAX_ATTEMPTS}))
     by_state = {state: found.get(state, 0) for state in DELIVERY_STATES}
@@ -283,13 +295,14 @@ def _integer_invoice_numbers(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.astype({"invoice_number": "Int64"})
 
 
-def email_view(db, *, outbox_id: int) -> dict:
+def email_view(db, *, outbox_id: int, principal: Principal | None = None) -> dict:
     """One email as its recipient reads it, with its outbox facts, delivery state and
     every delivery attempt. BobError when there is no such email."""
-    email = notices.read_email(db, outbox_id)
-    customer_id, attempts = store.read(db, lambda con: (
+    email = notices.read_email(db, outbox_id, principal=principal)
+    customer_id, attempts = scoped_read(principal, db, lambda con: (
         whatif_sql.outbox_customer(con, outbox_id), whatif_sql.delivery_attempts(con, outbox_id)))
-    listed = _integer_invoice_numbers(notices.outbox(db, customer_id=customer_id, limit=None))
+    listed = _integer_invoice_numbers(notices.outbox(db, customer_id=customer_id, limit=None,
+                                                      principal=principal))
     row = listed[listed["id"] == outbox_id].astype(object).to_dict("records")[0]
     return {"email": email, "row": {name: None if pd.isna(value) else value
                                     for name, value in row.items()},

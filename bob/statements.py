@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from bob import store
+from bob.access import Principal, scoped_read
 from bob.documents import Document, Table, vendor_party
 from bob.errors import BobError
 from bob.money import format_money
@@ -115,7 +115,8 @@ def build_statement(customer: dict, start: date, end: date, rows: list[dict],
                      {bucket: open_by_age.get(bucket, ZERO) for bucket in AGING_BUCKETS})
 
 
-def statement(db, customer_id: str, *, start: date, end: date) -> Statement:
+def statement(db, customer_id: str, *, start: date, end: date,
+              principal: Principal | None = None) -> Statement:
     check_period(start, end)
 
     def work(con):
@@ -126,7 +127,7 @@ def statement(db, customer_id: str, *, start: date, end: date) -> Statement:
         aged = statements_sql.open_by_age(con, customer_id, end)
         return build_statement(customer, start, end, rows,
                                dict(zip(aged["bucket"], aged["amount"], strict=True)))
-    return store.read(db, work)
+    return scoped_read(principal, db, work)
 
 
 def bucket_label(bucket: str) -> str:
@@ -200,11 +201,12 @@ def statement_document(statement: Statement) -> Document:
             "the next invoice.",)),))
 
 
-def statement_file(db, customer_id: str, *, start: date, end: date, fmt: str = "pdf") -> bytes:
+def statement_file(db, customer_id: str, *, start: date, end: date, fmt: str = "pdf",
+                   principal: Principal | None = None) -> bytes:
     """The statement as the bytes of a PDF or CSV file."""
     if fmt not in FORMATS:
         raise BobError(f"A statement is written as {' or '.join(FORMATS)}, not {fmt!r}.")
-    account = statement(db, customer_id, start=start, end=end)
+    account = statement(db, customer_id, start=start, end=end, principal=principal)
     if fmt == "csv":
         return statement_csv(account)
     from bob.pdf import render  # fpdf2 takes 0.2 s to import: only drawing pays it

@@ -13,7 +13,8 @@ from decimal import Decimal
 import duckdb
 import pandas as pd
 
-from bob import store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.activation import SubscriptionChange, check_terms
 from bob.errors import BobError
 from bob.money import format_money, parse_amount
@@ -48,12 +49,13 @@ def terms_rows(con: duckdb.DuckDBPyConnection, as_of: date, *, customer_id: str 
 
 
 def terms(db, *, as_of: date, customer_id: str | None = None, partner_id: str | None = None,
-          search: str | None = None, limit: int = 500) -> pd.DataFrame:
+          search: str | None = None, limit: int = 500,
+          principal: Principal | None = None) -> pd.DataFrame:
     """The BoB terms of one customer's, one partner's or the matching customers'
     subscriptions, at most `limit` rows: never the whole table."""
     if not (customer_id or partner_id or search):
         raise BobError("Choose a customer or a partner first.")
-    return store.read(db, lambda con: terms_rows(con, as_of, customer_id=customer_id,
+    return scoped_read(principal, db, lambda con: terms_rows(con, as_of, customer_id=customer_id,
                                                  partner_id=partner_id, search=search,
                                                  limit=limit))
 
@@ -109,6 +111,7 @@ def diff_edits(original_rows: list[dict], edited_rows: dict) -> list[Subscriptio
 
 def save_terms(uow, changes: list[SubscriptionChange]) -> dict:
     """Store new BoB terms, checked again against the store: all of them, or none."""
+    uow.permit(access.EDIT_TERMS)
     changes = list(changes)
     ids = [change.subscription_id for change in changes]
     if len(set(ids)) != len(ids):

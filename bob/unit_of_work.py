@@ -12,6 +12,11 @@ commits:
 `today` is the business date (bob.clock): the day every change happens on. A change dated
 after it is refused in plain words; a command that allows an earlier date (a receipt date,
 a catch-up dunning day) says so with `uow.not_after_today`.
+
+`actor` is who acts: a bob.access.Principal (the app's signed-in person), or a name. A name
+on a store with users is that user, with its role (unknown: refused); on a store with no
+users it is a system actor (cron, the demo, a test) that may do everything. Each use case
+asks `uow.permit(...)` before it writes anything.
 """
 
 from collections.abc import Iterator
@@ -23,18 +28,38 @@ from pathlib import Path
 import duckdb
 
 from bob import store
+from bob.access import Principal, check_permitted, resolve_actor
 from bob.errors import BobError
 from bob.months import long_date
+from bob.store import users as users_sql
 
 
 @dataclass(frozen=True)
 class UnitOfWork:
     con: duckdb.DuckDBPyConnection
-    actor: str
+    principal: Principal
     today: date
     preview: bool = False
     _state: dict = field(default_factory=lambda: {"committed": False}, repr=False,
                          compare=False)
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names."""
+        return self.principal.email
+
+    def permit(self, action: str, *, customer: str | None = None, invoice: int | None = None,
+               payment: int | None = None) -> None:
+        """Refuse, in plain words, a use case the principal's role may not run, or one about
+        a customer, invoice or payment of another partner (as if it did not exist)."""
+        check_permitted(self.principal, action)
+        scope = self.principal.partner_id
+        if scope is None:
+            return
+        for kind, key in (("customer", customer), ("invoice", invoice), ("payment", payment)):
+            if key is not None and users_sql.owning_partner(self.con, kind, key) != scope:
+                raise BobError(f"There is no {kind} {key!r}." if kind == "customer"
+                               else f"There is no {kind} {key}.")
 
     def not_after_today(self, day: date, what: str) -> date:
         """`day`, refused when it is after the business date (a preview may look ahead)."""
@@ -64,14 +89,20 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(db: str | Path | None, *, actor: str, today: date, preview: bool = False,
+def unit_of_work(db: str | Path | None, *, actor: Principal | str, today: date,
+                 preview: bool = False,
                  memory_limit: str | None = None, create: bool = False) -> Iterator[UnitOfWork]:
     """Open the store for one change; it commits only through `uow.commit()`. Only the
     commands that fill a store (demo, import) may `create` it (bob.store.transaction)."""
     with store.transaction(db, memory_limit=memory_limit, create=create) as con:
-        uow = UnitOfWork(con, actor, today, preview)
+        try:
+            uow = UnitOfWork(con, resolve_actor(con, actor), today, preview)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         try:
             yield uow
         finally:
             if not uow.committed:
                 con.execute("ROLLBACK")
+

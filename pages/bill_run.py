@@ -5,6 +5,7 @@ the invoices it issued."""
 import streamlit as st
 
 import bob
+from bob import access
 from bob.errors import BobError
 from bob.money import format_money, parse_amount
 from bob.months import long_date, parse_month
@@ -72,7 +73,8 @@ def confirm(month, invoices: int) -> None:
     question = f"Issue {invoices:,} invoices for {month_label(month)}?"
     if st.session_state.get(CONFIRM) != month:
         st.button(question, type="primary", icon=":material/receipt_long:",
-                  disabled=common.lens_only(), help=common.lens_reason(),
+                  disabled=common.blocked(access.BILL_RUN),
+                  help=common.blocked_reason(access.BILL_RUN),
                   on_click=lambda: st.session_state.update({CONFIRM: month}))
         return
     st.warning(f"{question} They are issued today, {long_date(common.today())}, and emailed "
@@ -80,7 +82,8 @@ def confirm(month, invoices: int) -> None:
                icon=":material/warning:")
     yes, no = st.columns([1, 4])
     if yes.button(f"Yes, issue {invoices:,} invoices", type="primary",
-                  disabled=common.lens_only(), help=common.lens_reason()):
+                  disabled=common.blocked(access.BILL_RUN),
+                  help=common.blocked_reason(access.BILL_RUN)):
         run(month, invoices)
     no.button("No, not now", on_click=lambda: st.session_state.pop(CONFIRM, None))
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 import bob
 from bob import overview, statements
+from bob.access import ACTIVATE, SET_EMAIL
 from bob.money import format_money, parse_amount
 from bob.months import first_of_month, long_date
 from ui import common, frame
@@ -237,8 +238,8 @@ def step_review(wizard: dict, subscriptions, as_of: date) -> None:
         else:
             go(wizard, 2)
     if buttons.button("Confirm", type="primary", key="wizard_confirm",
-                      disabled=common.lens_only(), help=common.lens_reason()) and common.write(
-            bob.activate, request_of(wizard)):
+                      disabled=common.blocked(ACTIVATE), help=common.blocked_reason(ACTIVATE)
+                      ) and common.write(bob.activate, request_of(wizard)):
         go(wizard, 5)
 
 
@@ -293,15 +294,16 @@ def bob_information(account: overview.Account) -> None:
                          ("Billing email", customer["billing_email"])):
         facts.markdown(f":small[{label}]  \n**{value}**", width="content")
     if facts.button(":material/edit:", key="edit_billing_email",
-                    help=common.lens_reason() or "Edit billing email", type="tertiary",
-                    disabled=common.lens_only()):
+                    help=common.blocked_reason(SET_EMAIL) or "Edit billing email",
+                    type="tertiary", disabled=common.blocked(SET_EMAIL)):
         st.session_state[EDITING_EMAIL] = customer["customer_id"]
     if st.session_state.get(EDITING_EMAIL) == customer["customer_id"]:
         new_email = st.text_input("New billing email", value=customer["billing_email"],
                                   key="new_billing_email")
         buttons = st.container(horizontal=True)
         if buttons.button("Save", type="primary", key="save_billing_email",
-                          disabled=common.lens_only(), help=common.lens_reason()):
+                          disabled=common.blocked(SET_EMAIL),
+                          help=common.blocked_reason(SET_EMAIL)):
             result = common.write(bob.set_billing_email, customer["customer_id"], new_email)
             if result:
                 st.session_state.pop(EDITING_EMAIL)
@@ -382,6 +384,7 @@ def statement_downloads(customer_id: str, as_of: date) -> None:
             mime="application/pdf" if fmt == "pdf" else "text/csv",
             file_name=f"statement-{customer_id}-{start}-{end}.{fmt}",
             data=partial(statements.statement_file, db, customer_id, start=start, end=end,
+                         principal=common.principal(),
                          fmt=fmt))
 
 
@@ -409,7 +412,7 @@ def account_profile(customer_id: str, as_of: date) -> None:
                 icon=":material/public:")
     elif not account.activated and wizard is None and action.button(
             "Billing on Behalf Activation", type="primary", key="activate",
-            disabled=common.lens_only(), help=common.lens_reason()):
+            disabled=common.blocked(ACTIVATE), help=common.blocked_reason(ACTIVATE)):
         start_wizard(customer_id, common.today())
         st.rerun()
     if message := st.session_state.pop(FLASH, None):

@@ -11,6 +11,7 @@ import streamlit as st
 
 import bob
 from bob import reports
+from bob.access import DUNNING
 from bob.dunning import schedule_caption
 from bob.months import long_date
 from ui import common, figures, frame
@@ -189,7 +190,8 @@ def whatif_tab() -> None:
     db = str(common.db_path())
     st.download_button("Download the what-if report (CSV)", icon=":material/download:",
                        mime="text/csv", on_click="ignore", file_name=f"whatif-{day}.csv",
-                       data=lambda: reports.whatif_csv(db, as_of=day, today=common.today()))
+                       data=lambda: reports.whatif_csv(db, as_of=day, today=common.today(),
+                                                       principal=common.principal()))
 
 
 def partner_tab() -> None:
@@ -258,9 +260,9 @@ if not common.has_data():
 left, right = st.columns([3, 1], vertical_alignment="center")
 left.caption(f"Overdue notices as of **{long_date(as_of)}**. {schedule_caption()}")
 if right.button("Run today's dunning", type="primary", icon=":material/send:",
-                disabled=common.lens_only(),
-                help=common.lens_reason() or f"The daily job for {long_date(as_of)}: each "
-                     "notice goes out once, however often it runs."):
+                disabled=common.blocked(DUNNING),
+                help=common.blocked_reason(DUNNING) or f"The daily job for {long_date(as_of)}: "
+                     "each notice goes out once, however often it runs."):
     run_job()
 last_run()
 tabs = st.tabs([AGING, WHATIF, PARTNERS, TIMELINE], key=TABS, on_change="rerun",

@@ -11,6 +11,7 @@ import streamlit as st
 
 import bob
 from bob import documents, reports
+from bob.access import CANCEL
 from bob.money import format_money
 from bob.months import long_date, parse_month
 from ui import common, corrections, figures, frame
@@ -125,7 +126,8 @@ def ledger() -> None:
     st.download_button(
         "Download CSV", icon=":material/download:", mime="text/csv", on_click="ignore",
         file_name=f"invoices-{as_of.isoformat()}.csv",
-        data=lambda: reports.invoice_csv(db, as_of=as_of, sort=sort, **filters))
+        data=lambda: reports.invoice_csv(db, as_of=as_of, sort=sort,
+                                         principal=common.principal(), **filters))
 
 
 def cancel_actions(invoice: dict) -> None:
@@ -138,8 +140,8 @@ def cancel_actions(invoice: dict) -> None:
         return
     corrections.rebill(invoice)
     if st.session_state.get(CONFIRM) != number:
-        st.button("Cancel invoice", icon=":material/cancel:", disabled=common.lens_only(),
-                  help=common.lens_reason(),
+        st.button("Cancel invoice", icon=":material/cancel:", disabled=common.blocked(CANCEL),
+                  help=common.blocked_reason(CANCEL),
                   on_click=lambda: st.session_state.update({CONFIRM: number}))
         return
     st.warning(f"Cancel invoice {number}? A Cancellation Invoice of "
@@ -148,8 +150,8 @@ def cancel_actions(invoice: dict) -> None:
                "it, with every line negated. The original stays on record.",
                icon=":material/warning:")
     yes, no = st.columns([1, 4])
-    if yes.button(f"Yes, cancel invoice {number}", type="primary", disabled=common.lens_only(),
-                  help=common.lens_reason()):
+    if yes.button(f"Yes, cancel invoice {number}", type="primary",
+                  disabled=common.blocked(CANCEL), help=common.blocked_reason(CANCEL)):
         st.session_state.pop(CONFIRM, None)
         result = common.write(bob.cancel, number)
         if result:
@@ -175,7 +177,8 @@ def invoice_page(number: int) -> None:
     db = str(common.db_path())
     st.download_button("Download PDF", icon=":material/picture_as_pdf:", on_click="ignore",
                        mime="application/pdf", file_name=f"invoice-{number}.pdf",
-                       data=lambda: documents.invoice_pdf(db, number, as_of=as_of))
+                       data=lambda: documents.invoice_pdf(db, number, as_of=as_of,
+                                                          principal=common.principal()))
     dates = st.columns(3)
     dates[0].metric("Date", long_date(invoice["issue_date"]))
     dates[1].metric("Due date", long_date(invoice["due_date"]))

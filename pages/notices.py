@@ -7,6 +7,7 @@ Query parameters: ?email=N opens an email, ?customer=ID and ?invoice=N filter th
 import streamlit as st
 
 from bob import notices, reports
+from bob.access import DELIVER
 from bob.errors import BobError
 from bob.months import long_date
 from ui import common, frame
@@ -69,7 +70,7 @@ def deliver(config) -> None:
     app.py's store session: the store is not held while the mail server is talked to."""
     try:
         st.session_state[DELIVERY] = notices.deliver_pending(
-            str(common.db_path()), config, today=common.today(), actor=common.ACTOR)
+            str(common.db_path()), config, today=common.today(), actor=common.principal())
     except BobError as error:
         st.session_state[DELIVERY] = error
     st.cache_data.clear()
@@ -84,7 +85,8 @@ def delivery() -> None:
         left.caption(f"SMTP: {config.host}:{config.port} ({config.security}), from "
                      f"{config.sender}.")
     right.button("Deliver pending", icon=":material/outgoing_mail:", on_click=deliver,
-                 args=(config,), disabled=common.lens_only(), help=common.lens_reason())
+                 args=(config,), disabled=common.blocked(DELIVER),
+                 help=common.blocked_reason(DELIVER))
     report = st.session_state.pop(DELIVERY, None)
     if report is None:
         return

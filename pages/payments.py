@@ -9,6 +9,7 @@ import streamlit as st
 
 import bob
 from bob import reports
+from bob.access import RECORD_PAYMENT
 from bob.money import format_money, parse_amount
 from bob.months import long_date
 from ui import common, figures, frame, payment_actions
@@ -85,7 +86,8 @@ def ledger(customer: str | None) -> None:
     db = str(common.db_path())
     st.download_button("Download CSV", icon=":material/download:", mime="text/csv",
                        on_click="ignore", file_name=f"payments-{as_of.isoformat()}.csv",
-                       data=lambda: reports.payments_csv(db, as_of=as_of, **filters))
+                       data=lambda: reports.payments_csv(
+                           db, as_of=as_of, principal=common.principal(), **filters))
 
 
 def payment_page(payment_id: int) -> None:
@@ -157,7 +159,8 @@ def record_form(customer: str | None) -> None:
         st.session_state.pop(PREVIEW)
         previewed = None
     if st.button("Preview allocation", icon=":material/visibility:",
-                 disabled=request is None or common.lens_only(), help=common.lens_reason()):
+                 disabled=request is None or common.blocked(RECORD_PAYMENT),
+                 help=common.blocked_reason(RECORD_PAYMENT)):
         try:
             result = common.preview(bob.record_payment, request)
         except bob.BobError as error:
@@ -171,7 +174,8 @@ def record_form(customer: str | None) -> None:
                 f"by {previewed['result']['method']}, received {long_date(request.receipt_date)}")
     show_allocation(previewed["result"])
     if st.button("Save payment", type="primary", icon=":material/save:",
-                 disabled=common.lens_only(), help=common.lens_reason()):
+                 disabled=common.blocked(RECORD_PAYMENT),
+                 help=common.blocked_reason(RECORD_PAYMENT)):
         saved = common.write(bob.record_payment, request)
         if saved:
             st.session_state.pop(PREVIEW, None)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from bob import config, reports
+from bob import access, config, reports
 from bob.errors import BobError
 from bob.notices import SmtpConfig
 from bob.places import US_STATES
@@ -30,8 +30,8 @@ def payment_terms(current: dict) -> None:
                            key=TERMS)
     st.caption(f"Now {current['payment_terms_days']} days. {config.EFFECT}")
     if st.button("Save payment terms", icon=":material/save:",
-                 disabled=common.lens_only() or days == current["payment_terms_days"],
-                 help=common.lens_reason()):
+                 disabled=common.blocked(access.SETTINGS) or days == current["payment_terms_days"],
+                 help=common.blocked_reason(access.SETTINGS)):
         save(payment_terms_days=int(days))
 
 
@@ -49,7 +49,8 @@ def sales_tax(current: dict) -> None:
     st.caption(f"{state} is now taxed at {reports.percent(Decimal(was)) if was else '0%'}. "
                f"{config.EFFECT}")
     if st.button(f"Save the {state} rate", icon=":material/save:",
-                 disabled=common.lens_only() or not rate.strip(), help=common.lens_reason()):
+                 disabled=common.blocked(access.SETTINGS) or not rate.strip(),
+                 help=common.blocked_reason(access.SETTINGS)):
         save(tax_rates=[f"{state}={rate.strip()}"])
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from bob import overview
 from bob import subscriptions as terms
+from bob.access import EDIT_TERMS
 from bob.errors import BobError
 from ui import common, frame
 
@@ -89,8 +90,8 @@ except BobError as error:
 if refusal:
     st.error(refusal, icon=":material/block:")
 if st.button("Save", type="primary", icon=":material/save:",
-             disabled=not changes or common.lens_only(),
-             help=common.lens_reason() or refusal):
+             disabled=not changes or common.blocked(EDIT_TERMS),
+             help=common.blocked_reason(EDIT_TERMS) or refusal):
     result = common.write(terms.save_edits, original, edited)
     if result is not None:
         st.session_state[EDITOR_ROUND] = st.session_state.get(EDITOR_ROUND, 0) + 1

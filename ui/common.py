@@ -7,6 +7,7 @@ a write by the cron job is seen on the next rerun, and every write here clears t
 """
 
 import importlib
+import inspect
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,11 +16,12 @@ import streamlit as st
 
 import bob
 from bob import overview, store
+from bob.access import Principal
 from bob.months import long_date
+from ui import auth
 
 AS_OF = "as_of"
 TODAY = "business_date"
-ACTOR = "app"
 
 
 def db_path() -> Path:
@@ -85,7 +87,10 @@ def _cached(module: str, name: str, version: tuple[int, int], db: str, kwargs: t
 
 
 def load(read: Callable, **kwargs):
-    """A cached call of a bob read function, `read(db, **kwargs)`."""
+    """A cached call of a bob read function, `read(db, **kwargs)`, as the signed-in person
+    reads (a partner: only its own customers)."""
+    if "principal" in inspect.signature(read).parameters:
+        kwargs["principal"] = principal()
     return _cached(read.__module__, read.__name__, store_version(), str(db_path()),
                    tuple(sorted(kwargs.items())))
 
@@ -111,7 +116,7 @@ def write(use_case: Callable, *args, **kwargs):
         st.error(lens_reason(), icon=":material/block:")
         return None
     try:
-        with bob.unit_of_work(str(db_path()), actor=ACTOR, today=today()) as uow:
+        with bob.unit_of_work(str(db_path()), actor=principal(), today=today()) as uow:
             result = use_case(uow, *args, **kwargs)
             uow.commit()
     except bob.BobError as error:
@@ -124,8 +129,25 @@ def write(use_case: Callable, *args, **kwargs):
 def preview(use_case: Callable, *args, **kwargs):
     """What `use_case(uow, ...)` would do today, in a unit of work that never commits.
     Raises BobError when the use case refuses."""
-    with bob.unit_of_work(str(db_path()), actor=ACTOR, today=today(), preview=True) as uow:
+    with bob.unit_of_work(str(db_path()), actor=principal(), today=today(),
+                          preview=True) as uow:
         return use_case(uow, *args, **kwargs)
+
+
+def principal() -> Principal | None:
+    """Who reads and acts in this rerun (ui.auth: signed in, or the demo's "View as")."""
+    return auth.principal()
+
+
+def blocked(action: str) -> bool:
+    """Whether a control that does `action` is disabled: the As-of lens, or a role that may
+    not."""
+    return lens_only() or not auth.may(action)
+
+
+def blocked_reason(action: str) -> str | None:
+    """The help text of such a control: why it is disabled (None when it is not)."""
+    return lens_reason() or auth.refusal(action)
 
 
 def empty_state(message: str) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import streamlit as st
 
 import bob
-from bob import subscriptions
+from bob import access, subscriptions
 from bob.errors import BobError
 from bob.money import format_money, parse_amount
 from bob.months import long_date
@@ -23,12 +23,14 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def asked(state: str, target: int, label: str, icon: str, use_case, *args) -> dict | None:
+def asked(state: str, target: int, label: str, icon: str, action: str, use_case,
+          *args) -> dict | None:
     """A money action behind a confirmation: its button until pressed (state `state` then
     holds `target`), then what `use_case` would do today (a preview), or None after showing
     why it is refused."""
     if st.session_state.get(state) != target:
-        st.button(label, icon=icon, disabled=common.lens_only(), help=common.lens_reason(),
+        st.button(label, icon=icon, disabled=common.blocked(action),
+                  help=common.blocked_reason(action),
                   on_click=lambda: st.session_state.update({state: target}))
         return None
     try:
@@ -44,7 +46,8 @@ def release(invoice: dict) -> None:
     """Release payments, asked first: which payments get their money back, and what the
     invoice then owes again."""
     number = invoice["number"]
-    plan = asked(RELEASE, number, "Release payments", ":material/undo:", bob.release_payments,
+    plan = asked(RELEASE, number, "Release payments", ":material/undo:", access.RELEASE,
+                 bob.release_payments,
                  number)
     if plan is None:
         return
@@ -56,7 +59,8 @@ def release(invoice: dict) -> None:
                "its dunning runs from its due date.", icon=":material/warning:")
     yes, no = st.columns([1, 4])
     if yes.button(f"Yes, release the payments of invoice {number}", type="primary",
-                  disabled=common.lens_only(), help=common.lens_reason()):
+                  disabled=common.blocked(access.RELEASE),
+                  help=common.blocked_reason(access.RELEASE)):
         result = common.write(bob.release_payments, number)
         if result:
             _done(f"Released {given_back} from invoice {number}.")
@@ -85,7 +89,7 @@ def rebill(invoice: dict) -> None:
     number = invoice["number"]
     if st.session_state.get(REBILL) != number:
         st.button("Cancel and rebill", icon=":material/autorenew:",
-                  disabled=common.lens_only(), help=common.lens_reason(),
+                  disabled=common.blocked(access.REBILL), help=common.blocked_reason(access.REBILL),
                   on_click=lambda: st.session_state.update({REBILL: number}))
         return
     st.markdown(f"**Cancel and rebill invoice {number}**")
@@ -107,7 +111,8 @@ def rebill(invoice: dict) -> None:
         f"customer and the partner are told by email.{saved}", icon=":material/warning:")
     yes, no = st.columns([1, 4])
     if yes.button(f"Yes, rebill invoice {number}", type="primary",
-                  disabled=common.lens_only(), help=common.lens_reason()):
+                  disabled=common.blocked(access.REBILL),
+                  help=common.blocked_reason(access.REBILL)):
         result = common.write(bob.rebill, number, tuple(changes))
         if result:
             _done(f"Invoice {number} is canceled by Cancellation Invoice "

@@ -7,6 +7,7 @@ from decimal import Decimal
 import streamlit as st
 
 import bob
+from bob import access
 from bob.money import format_money
 from bob.months import long_date
 from ui import common
@@ -21,7 +22,7 @@ def apply_balance(head: dict, flash_key: str) -> None:
     payment_id = head["payment_id"]
     if head["balance"] <= 0:
         return
-    plan = asked(APPLY, payment_id, "Apply the balance now", ":material/call_split:",
+    plan = asked(APPLY, payment_id, "Apply the balance now", ":material/call_split:", access.APPLY,
                  bob.apply_balance, payment_id)
     if plan is None:
         return
@@ -33,7 +34,7 @@ def apply_balance(head: dict, flash_key: str) -> None:
                icon=":material/warning:")
     yes, no = st.columns([1, 4])
     if yes.button(f"Yes, apply {format_money(Decimal(plan['amount']))}", type="primary",
-                  disabled=common.lens_only(), help=common.lens_reason()):
+                  disabled=common.blocked(access.APPLY), help=common.blocked_reason(access.APPLY)):
         result = common.write(bob.apply_balance, payment_id)
         if result:
             st.session_state.pop(APPLY, None)

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bob.errors import BobError, StoreBusy
-from bob.store import receivables
+from bob.store import receivables, scope
 from bob.store.schema import migrate
 
 DB_ENV = "BOB_DB"
@@ -132,15 +132,18 @@ def held_by_this_thread(path: str | Path | None = None) -> bool:
 
 
 @contextmanager
-def connect(path: str | Path | None = None, *,
-            create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: str | Path | None = None, *, create: bool = False,
+            partner_id: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection to the migrated store; closed on exit. A store that does not
-    exist is refused unless `create` (demo and import make stores; nothing else does)."""
+    exist is refused unless `create` (demo and import make stores; nothing else does).
+    With `partner_id`, the connection reads only that partner's rows (bob.store.scope)."""
     resolved = db_path(path)
     con = _open(resolved, create=create)
     try:
         if not _in_session[resolved.resolve()]:
             migrate(con, _writer)
+        if partner_id is not None:
+            scope.restrict_to_partner(con, partner_id)
         yield con
     finally:
         con.close()
@@ -176,8 +179,10 @@ def session(path: str | Path | None = None) -> Iterator[None]:
                 _in_session[key] -= 1
 
 
-def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    with connect(path) as con:
+def read(path: str | Path | None, work: Callable[[duckdb.DuckDBPyConnection], T], *,
+         partner_id: str | None = None) -> T:
+    """`work` on a connection of its own; a partner's reads see only its rows."""
+    with connect(path, partner_id=partner_id) as con:
         return work(con)
 
 

@@ -405,6 +405,17 @@ WHERE outbox.id = d.outbox_id AND outbox.delivered_at IS NULL""",
     DROP TABLE outbox;
     ALTER TABLE outbox_v8 RENAME TO outbox;
     """,
+    # 9: who may use BoB, and as what (see bob.access); a partner user belongs to one partner
+    """
+    CREATE TABLE users (
+        email VARCHAR PRIMARY KEY,
+        role VARCHAR NOT NULL
+            CHECK (role IN ('viewer', 'account_manager', 'finance', 'admin', 'partner')),
+        partner_id VARCHAR,
+        added_on DATE NOT NULL,
+        CHECK ((role = 'partner') = (partner_id IS NOT NULL))
+    );
+    """,
 )
 
 

@@ -189,12 +189,14 @@ class App:
 
 
 @contextmanager
-def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None):
+def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None,
+                     options: tuple[str, ...] = ()):
     """`streamlit run app.py` on a free loopback port with BOB_DB=db and BOB_TODAY=today;
     yields its URL once /_stcore/health answers "ok", and stops its whole process group on
     exit.
 
-    `prepare` runs while Streamlit starts (the app opens the store only when a browser
+    `options` are more `streamlit run` options (a test's secrets file). `prepare` runs while
+    Streamlit starts (the app opens the store only when a browser
     asks for a page); the health check waits up to HEALTH_TIMEOUT after it.
     """
     port = _free_port()
@@ -204,7 +206,7 @@ def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                # No "source file changed" prompts or reloads while the test drives the app.
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *options]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)

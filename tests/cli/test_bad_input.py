@@ -74,12 +74,13 @@ BASELINES = {
     "deliver": ["--limit", "5"],
     "config": ["--payment-terms", "30", "--tax-rate", "CA=7.25%"],
     "report": ["aging", "--as-of", LATER, "--format", "json"],
+    "users": ["add", "boss@vendor.example", "--role", "admin"],
 }
 REQUIRED = {
     "import": ["{file}"], "activate": ["--customer", "--start", "--email"],
     "set-email": ["--customer", "--email"], "bill-run": ["--month"],
     "pay": ["--customer", "--amount", "--method", "--date"], "cancel": ["1"], "release": ["2"],
-    "report": ["aging"], "rebill": ["1"], "apply": ["--payment"],
+    "report": ["aging"], "rebill": ["1"], "apply": ["--payment"], "users": ["--role"],
 }
 COMMAND_ENV = {"deliver": SMTP_UNREACHABLE}
 # demo makes a store: its cases run on a path with no store, which must stay absent.
@@ -179,6 +180,13 @@ def _cases() -> dict[str, Case]:
     cases += _values("report", "aging", ["nope", "AGING", ""])
     cases += _values("report", "json", ["xml", ""])
     cases += [_case("bench", ["--customers", v]) for v in BAD_COUNTS]
+    cases += _values("users", "--role", ["", "owner", "Admin", "viewer"])  # the first: admin
+    cases += _values("users", "boss@vendor.example", BAD_EMAILS)
+    cases += [_case("users", args) for args in (
+        [], ["add"], ["list", "extra"], ["remove"], ["remove", "nobody@vendor.example"],
+        ["add", "p@vendor.example", "--role", "partner"],
+        ["add", "p@vendor.example", "--role", "partner", "--partner", "P9"],
+        ["add", "v@vendor.example", "--role", "admin", "--partner", "P1"])]
     for command, required in REQUIRED.items():
         cases += [_case(command, _without(BASELINES[command], flag)) for flag in required]
     for command in [*BASELINES, "bench"]:
