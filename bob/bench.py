@@ -219,7 +219,7 @@ def bare_bill_run(uow, month: date) -> None:
 
 
 def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
-              progress=None) -> dict:
+              progress=None, browser: bool = False) -> dict:
     from bob.demo import build_demo
 
     as_of = as_of or date(2026, 11, 25)
@@ -260,10 +260,17 @@ def run_bench(customers: int, db: Path | None = None, as_of: date | None = None,
     # Page timing drives Streamlit's AppTest, which bob/ must not import.
     pages, first_loads = importlib.import_module("bench.page_reruns").page_reruns(
         db, customer_id, as_of, measure)
+    in_browser = {}
+    if browser:
+        say("browser ...")
+        name = store.read(db, lambda con: con.execute(
+            "SELECT name FROM customers WHERE id = ?", [customer_id]).fetchone()[0])
+        # Playwright and Chromium live in bench/, which bob/ must not import.
+        in_browser = importlib.import_module("bench.browser").browser_bench(db, as_of, name)
     return {"customers": customers, "as_of": as_of.isoformat(), "demo": summary,
             "demo_seconds": round(build_seconds, 1), "demo_peak_rss_mb": round(build_rss_mb, 1),
             "work": rows, "pages": pages,
-            "first_loads": first_loads,
+            "first_loads": first_loads, "browser": in_browser,
             "peak_rss_mb": round(peak_rss_mb(), 1), "python": platform.python_version(),
             "machine": platform.machine()}
 
@@ -319,9 +326,12 @@ def markdown(rows: list[tuple[str, str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def main(customers: int, db=None) -> dict:
-    result = run_bench(customers, db)
+def main(customers: int, db=None, browser: bool = False) -> dict:
+    result = run_bench(customers, db, browser=browser)
     result["verdicts"] = verdicts(result)
+    if browser:
+        result["verdicts"] += importlib.import_module("bench.browser").verdicts(
+            result["browser"])
     print(f"demo store: {result['demo_seconds']} s to build {customers:,} customers\n")
     print(markdown(result["verdicts"]))
     RESULTS.mkdir(parents=True, exist_ok=True)

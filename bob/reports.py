@@ -105,8 +105,8 @@ def invoice_csv(db, *, as_of: date, sort: str = LEDGER_SORTS[0], statuses=(), pa
                 search: str | None = None) -> bytes:
     """Every invoice the ledger's filters match, as CSV."""
     filters = _ledger_filters(statuses, partner_ids, customer_ids, month_from, month_to, search)
-    return to_csv(store.read(db, lambda con: whatif_sql.ledger_rows(con, as_of, sort, None,
-                                                                    filters)))
+    return store.read(db, lambda con: store.csv(con, *whatif_sql.ledger_query(
+        as_of, sort, None, filters)))
 
 
 def invoice_emails(db, *, number: int, customer_id: str, as_of: date) -> pd.DataFrame:
@@ -148,8 +148,12 @@ def payment_ledger(db, *, as_of: date, customer_id: str | None = None,
     return store.read(db, work)
 
 
-def payments_csv(db, **filters) -> bytes:
-    return to_csv(payments(db, **filters))
+def payments_csv(db, *, as_of: date, customer_id: str | None = None,
+                 partner_id: str | None = None, method: str | None = None,
+                 received_from: date | None = None, received_to: date | None = None) -> bytes:
+    """Every payment `payments` lists, as CSV written by DuckDB."""
+    params = _payment_params(as_of, customer_id, partner_id, method, received_from, received_to)
+    return store.read(db, lambda con: store.csv(con, *whatif_sql.payment_query(params, None)))
 
 
 # --- dunning --------------------------------------------------------------------------------
