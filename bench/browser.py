@@ -56,22 +56,23 @@ DONE = """
 DRAWN = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """Streamlit at `url` answers its health check."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
+            return response.status == 200 and response.read().decode().strip() == "ok"
     except OSError:
         return False
 
 
 def start_app(db: Path, today: date, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BOB_DB": str(db), "BOB_TODAY": today.isoformat()}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -81,7 +82,7 @@ def start_app(db: Path, today: date, log: Path) -> tuple[subprocess.Popen, str]:
         start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while not _healthy(url):
+    while not healthy(url):
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
         time.sleep(0.1)
