@@ -191,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure bill run, dunning, reports and pages")
     bench.add_argument("--customers", type=_whole(1), default=100_000)
     bench.add_argument("--quick", action="store_true", help="10,000 customers")
+    bench.add_argument("--browser", action="store_true",
+                       help="also time the app in Chromium (bench/browser.py)")
     return p
 
 
@@ -336,7 +338,8 @@ def run(args: argparse.Namespace, today: date) -> None:
         _print_rows(trail.rows, args.format)
     elif command == "bench":
         from bob.bench import main as bench_main
-        bench_main(customers=10_000 if args.quick else args.customers, db=db)
+        bench_main(customers=10_000 if args.quick else args.customers, db=db,
+                   browser=args.browser)
 
 
 def _users(args: argparse.Namespace, today: date) -> None:

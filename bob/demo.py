@@ -14,7 +14,7 @@ for each day of the month, except for one week when its cron host was down (CRON
 the catch-up rule has skipped reminders to show. The emails of past days are recorded as
 delivered; those of the as-of day wait in the outbox. Activations are written directly, each
 activated before its start month, because the activation rule refuses a start in the past.
-The same seed and as_of give the same store.
+The same seed and as_of give the same store. It is built in bounded steps (see build_demo).
 """
 
 import time
@@ -40,8 +40,8 @@ HISTORY_MONTHS = 12
 # the 5- and 10-day reminders of the invoices due about the 1st fall in that gap.
 CRON_OUTAGE = (3, 4, 13)
 MIN_CUSTOMERS, MAX_CUSTOMERS = 10, 500_000  # the bench's 100,000 take about a minute
-# The year of history is one transaction. Uncapped, DuckDB keeps most of it in memory: 1.9 GB
-# peak at 100,000 customers. Capped (commit included), it writes ahead to the file: 1.6 GB.
+# Each step of the build (the accounts, one month) is one transaction, capped: past the cap
+# DuckDB writes ahead to the file instead of holding the new rows in memory.
 MEMORY_LIMIT = "1250MB"
 
 PARTNER_WORDS = ("Summit", "Bluewater", "Keystone", "Ironwood", "Northstar", "Clearpath",
@@ -230,22 +230,55 @@ SELECT (SELECT count(*) FROM partners) AS partners,
 
 def build_demo(db, *, customers: int = 300, seed: int = 7, as_of: date,
                progress: Callable[[float, str], None] | None = None) -> dict:
-    """Fill an empty store with a year of realistic history up to `as_of`; returns counts."""
+    """Fill an empty store with a year of history up to `as_of`; returns counts.
+
+    Built in bounded steps, one transaction each, so memory does not grow with the size of
+    the year: the accounts, then each month, then the closing count. A build that stopped
+    part way (a crash, Ctrl-C) is continued by the same call with the same arguments; the
+    store records how far it got in `demo_build` until the last step drops it."""
     if not MIN_CUSTOMERS <= customers <= MAX_CUSTOMERS:
         raise BobError(f"A demo needs at least {MIN_CUSTOMERS} customers and at most "
                        f"{MAX_CUSTOMERS:,}, not {customers:,}.")
     started = time.monotonic()
     report = progress or (lambda fraction, message: None)
-    with unit_of_work(db, actor=ACTOR, today=as_of, memory_limit=MEMORY_LIMIT,
-                      create=True) as uow:
-        summary = _build(uow, customers, seed, report)
+    months = _months(as_of)
+    cancel_counts = _spread(min(25, max(3, customers // 100)), len(months))
+    with _step(db, as_of) as uow:
+        done = _resume_or_start(uow, customers, seed, report)
+        uow.commit()
+    for index in range(done, len(months)):
+        with _step(db, as_of) as uow:
+            report(0.05 + 0.9 * index / len(months), f"Billing and collecting "
+                                                      f"{months[index]:%B %Y}")
+            _month(uow, seed, months[index], cancel_counts[index])
+            uow.con.execute("UPDATE demo_build SET months_done = ?", [index + 1])
+            uow.commit()
+    with _step(db, as_of) as uow:
+        summary = _close(uow, seed, report)
         uow.commit()
     return {**summary, "seconds": round(time.monotonic() - started, 1)}
 
 
-def _build(uow, customers: int, seed: int, report) -> dict:
-    """A year of history, each day's changes made on that day (`uow.on(day)`)."""
+def _step(db, as_of: date):
+    """One bounded step of the build: its own transaction, memory capped, commit included."""
+    return unit_of_work(db, actor=ACTOR, today=as_of, memory_limit=MEMORY_LIMIT, create=True)
+
+
+def _resume_or_start(uow, customers: int, seed: int, report) -> int:
+    """How many months a half-built demo of the same arguments has finished; on an empty
+    store, the accounts drawn and written (0 months). Any other store is refused."""
     con, as_of = uow.con, uow.today
+    if con.execute("SELECT count(*) FROM duckdb_tables() "
+                   "WHERE table_name = 'demo_build' AND NOT temporary").fetchone()[0]:
+        built = con.execute("SELECT customers, seed, as_of, months_done FROM demo_build"
+                            ).fetchone()
+        if built[:3] != (customers, seed, as_of):
+            raise BobError(
+                f"The store holds a demo built part way ({built[3]} of {HISTORY_MONTHS} "
+                f"months) with {built[0]:,} customers, seed {built[1]}, as of {built[2]}; "
+                "run demo again with those to finish it, or choose another --db file.")
+        report(0.05 + 0.9 * built[3] / HISTORY_MONTHS, "Continuing the demo")
+        return built[3]
     existing = con.execute("SELECT count(*) FROM customers").fetchone()[0]
     if existing:
         raise BobError(f"The store already holds {existing} customers; the demo needs an empty "
@@ -257,24 +290,35 @@ def _build(uow, customers: int, seed: int, report) -> dict:
     partners, people, subscriptions = _accounts(rng, customers, tax_states)
     activations, terms, payers = _activation_plan(rng, people, subscriptions, as_of)
     _insert(con, partners, people, subscriptions, activations, terms, payers)
-    months = _months(as_of)
-    cancel_counts = _spread(min(25, max(3, customers // 100)), len(months))
-    for index, month in enumerate(months):
-        report(0.05 + 0.9 * index / len(months), f"Billing and collecting {month:%B %Y}")
-        last = min(first_of_next_month(month) - timedelta(days=1), as_of)
-        bill_run(uow.on(month), month)
-        _cancel(con, seed, month, as_of, cancel_counts[index])
-        _collect(con, seed, month, last)
-        receivables.sync(con)  # dunning reads what is open
-        for day in _dunning_days(month, last, as_of):
-            run_dunning(uow.on(day), day)
-    # The emails of past days went out that morning; today's wait in the outbox, so a demo
-    # never sends a year of history to anyone.
+    con.execute("CREATE TABLE demo_build AS SELECT $customers AS customers, $seed AS seed, "
+                "$as_of::DATE AS as_of, 0 AS months_done",
+                {"customers": customers, "seed": seed, "as_of": as_of})
+    return 0
+
+
+def _month(uow, seed: int, month: date, cancel_count: int) -> None:
+    """One month as real life runs it, each change on its day (`uow.on(day)`): the bill run
+    on the 1st, cancellations and payments, the daily dunning job; the emails of its days
+    before as_of recorded as delivered that morning (a demo never sends history to anyone)."""
+    con, as_of = uow.con, uow.today
+    last = min(first_of_next_month(month) - timedelta(days=1), as_of)
+    bill_run(uow.on(month), month)
+    _cancel(con, seed, month, as_of, cancel_count)
+    _collect(con, seed, month, last)
+    receivables.sync(con)  # dunning reads what is open
+    for day in _dunning_days(month, last, as_of):
+        run_dunning(uow.on(day), day)
     con.execute("INSERT INTO deliveries (outbox_id, attempt, attempted_at, ok) "
                 "SELECT id, 1, created_on + INTERVAL 7 HOUR, true FROM outbox "
-                "WHERE created_on < $as_of ORDER BY id", {"as_of": as_of})
+                "WHERE created_on >= $month AND created_on < $as_of AND delivered_at IS NULL "
+                "ORDER BY id", {"month": month, "as_of": as_of})
     outbox_sql.mark_delivered(con)
+
+
+def _close(uow, seed: int, report) -> dict:
+    con, as_of = uow.con, uow.today
     report(0.97, "Counting")
+    con.execute("DROP TABLE demo_payers; DROP TABLE demo_build")
     counts = con.execute(SUMMARY, {"as_of": as_of})
     summary = dict(zip([c[0] for c in counts.description], counts.fetchone(), strict=True))
     uow.audit("demo", "store", f"seed {seed}, as of {as_of}: {summary}")
@@ -345,7 +389,7 @@ def _insert(con, partners, people, subscriptions, activations, terms, payers) ->
         SELECT subscription_id, customer_id, start_date::DATE,
                (price_cents::DECIMAL(20, 0) * 0.01)::DECIMAL(18, 2)
         FROM demo_terms;
-        CREATE OR REPLACE TEMP TABLE demo_payers AS
+        CREATE TABLE demo_payers AS
         SELECT customer_id, profile, unpaid_from::DATE AS unpaid_from,
                catch_up_on::DATE AS catch_up_on
         FROM demo_payer_plan;

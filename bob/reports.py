@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from bob import notices
+from bob import notices, store
 from bob.access import Principal, scoped_read
 from bob.dunning import NO_STAGE, SCHEDULE, projection, stage_label, timeline
 from bob.errors import BobError
@@ -107,9 +107,8 @@ def invoice_csv(db, *, as_of: date, sort: str = LEDGER_SORTS[0], statuses=(), pa
                 search: str | None = None, principal: Principal | None = None) -> bytes:
     """Every invoice the ledger's filters match, as CSV."""
     filters = _ledger_filters(statuses, partner_ids, customer_ids, month_from, month_to, search)
-    return to_csv(scoped_read(principal, db,
-                              lambda con: whatif_sql.ledger_rows(con, as_of, sort, None,
-                                                                    filters)))
+    return scoped_read(principal, db, lambda con: store.csv(con, *whatif_sql.ledger_query(
+        as_of, sort, None, filters)))
 
 
 def invoice_emails(db, *, number: int, customer_id: str, as_of: date,
@@ -154,8 +153,14 @@ def payment_ledger(db, *, as_of: date, customer_id: str | None = None,
     return scoped_read(principal, db, work)
 
 
-def payments_csv(db, **filters) -> bytes:
-    return to_csv(payments(db, **filters))
+def payments_csv(db, *, as_of: date, customer_id: str | None = None,
+                 partner_id: str | None = None, method: str | None = None,
+                 received_from: date | None = None, received_to: date | None = None,
+                 principal: Principal | None = None) -> bytes:
+    """Every payment `payments` lists, as CSV written by DuckDB (as `principal` may see)."""
+    params = _payment_params(as_of, customer_id, partner_id, method, received_from, received_to)
+    return scoped_read(principal, db,
+                       lambda con: store.csv(con, *whatif_sql.payment_query(params, None)))
 
 
 # --- dunning --------------------------------------------------------------------------------

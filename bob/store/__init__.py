@@ -10,6 +10,7 @@ import math
 import os
 import random
 import re
+import tempfile
 import threading
 import time
 import warnings
@@ -291,6 +292,17 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame
 
 def _keep_decimals(arrow_type: pa.DataType) -> pd.ArrowDtype | None:
     return pd.ArrowDtype(arrow_type) if pa.types.is_decimal(arrow_type) else None
+
+
+def csv(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> bytes:
+    """The query's rows as UTF-8 CSV with a header, written by DuckDB itself (COPY to a
+    temp file): a ledger of 600,000 invoices takes a second or two, through pandas half a
+    minute. Decimals print exactly, dates as YYYY-MM-DD, booleans as true/false."""
+    with tempfile.TemporaryDirectory(prefix="bob-csv-") as folder:
+        path = Path(folder) / "rows.csv"
+        # The path is ours, never user text; the query's values stay parameters.
+        con.execute(f"COPY ({sql}) TO '{path}' (HEADER, DELIMITER ',')", params)
+        return path.read_bytes()
 
 
 def records(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:

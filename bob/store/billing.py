@@ -12,8 +12,8 @@ import duckdb
 
 from bob.store import outbox as outbox_sql
 
-LINES = """
-CREATE OR REPLACE TEMP TABLE run_lines AS
+# The month's lines not billed yet; the bench's bare limit computes the same (bob.bench).
+LINES_SELECT = """
 SELECT b.customer_id, b.subscription_id, s.product AS description, s.quantity,
        b.price AS unit_price,
        greatest(b.start_date, $month_start) AS period_start,
@@ -30,6 +30,7 @@ WHERE b.start_date < $month_end
       SELECT 1 FROM invoices i
       WHERE i.customer_id = b.customer_id AND i.billing_month = $month_start))
 """
+LINES = "CREATE OR REPLACE TEMP TABLE run_lines AS" + LINES_SELECT
 
 HEADERS = """
 CREATE OR REPLACE TEMP TABLE run_invoices AS

@@ -15,7 +15,7 @@ from datetime import date
 
 import duckdb
 
-from bob.store import frame
+from bob.store import frame, receivables
 
 ALLOCATE = """
 INSERT INTO allocations
@@ -54,15 +54,18 @@ GROUP BY v.number, v.customer_id, v.total, v.due_date, v.issue_date
 HAVING v.total - coalesce(sum(a.amount), 0) > 0
 """
 
+# Allocations summed per payment before the join: grouping 500,000 payments by four columns
+# after it took twice as long.
 UNAPPLIED = """
+WITH allocated AS (
+    SELECT payment_id, sum(amount) AS amount FROM allocations GROUP BY payment_id
+)
 SELECT y.id AS payment_id, y.customer_id,
-       (y.amount - coalesce(sum(a.amount), 0))::DECIMAL(18, 2) AS available,
+       (y.amount - coalesce(a.amount, 0))::DECIMAL(18, 2) AS available,
        y.receipt_date
 FROM payments y
-LEFT JOIN allocations a ON a.payment_id = y.id
-WHERE y.receipt_date <= $as_of {where}
-GROUP BY y.id, y.customer_id, y.amount, y.receipt_date
-HAVING y.amount - coalesce(sum(a.amount), 0) > 0
+LEFT JOIN allocated a ON a.payment_id = y.id
+WHERE y.receipt_date <= $as_of AND y.amount - coalesce(a.amount, 0) > 0 {where}
 """
 
 
@@ -137,13 +140,17 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
         """,
         {"as_of": as_of},
     )
+    # Only invoices receivables has not closed can be open (bob.store.receivables): summing
+    # the allocations of those few, not of every invoice, is most of a bill run's saving.
+    receivables.sync(con)
+    candidates = ("AND v.number IN (SELECT invoice_number FROM receivables WHERE closed_on IS NULL"
+                  " AND customer_id IN (SELECT customer_id FROM fifo_payments))")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fifo_invoices AS
         SELECT invoice_number, customer_id, open, not_before,
                row_number() OVER (PARTITION BY customer_id ORDER BY due_date, invoice_number) AS ord
-        FROM ({OPEN_INVOICES.format(where="")})
-        WHERE customer_id IN (SELECT customer_id FROM fifo_payments)
+        FROM ({OPEN_INVOICES.format(where=candidates)})
         """
     )
     return _allocate(con)

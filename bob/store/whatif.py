@@ -35,6 +35,11 @@ NAMED_SORTS = {"Customer name"}
 def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: int | None,
                 filters: dict) -> pd.DataFrame:
     """The ledger's rows (bob.store.invoices.ledger's columns) in a chosen order."""
+    return frame(con, *ledger_query(as_of, sort, limit, filters))
+
+
+def ledger_query(as_of: date, sort: str, limit: int | None, filters: dict) -> tuple[str, dict]:
+    """`ledger_rows`' query and its parameters (for a CSV streamed from DuckDB)."""
     where, active = ledger_where(filters)
     order, page = LEDGER_SORTS[sort], "LIMIT $limit" if limit else ""
     if sort in NAMED_SORTS or NAMED_FILTERS & set(active) or not limit:
@@ -42,8 +47,8 @@ def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: i
     else:
         source = (f"(SELECT * FROM invoice_state($as_of) s WHERE {where} ORDER BY {order} "
                   f"{page}) s {LEDGER_JOINS} ORDER BY {order}")
-    return frame(con, f"SELECT {LEDGER_COLUMNS} FROM {source}",
-                 {"as_of": as_of, **active, **({"limit": limit} if limit else {})})
+    return (f"SELECT {LEDGER_COLUMNS} FROM {source}",
+            {"as_of": as_of, **active, **({"limit": limit} if limit else {})})
 
 
 def ledger_summary(con: duckdb.DuckDBPyConnection, as_of: date, filters: dict) -> pd.DataFrame:
@@ -75,7 +80,12 @@ def payment_rows(con: duckdb.DuckDBPyConnection, params: dict,
     """The payment ledger as of a date, newest first: allocated and balance count what was
     applied by then. The newest `limit` payments are picked before their allocations are
     summed, so a page of a big ledger stays cheap."""
-    return frame(con,
+    return frame(con, *payment_query(params, limit))
+
+
+def payment_query(params: dict, limit: int | None) -> tuple[str, dict]:
+    """`payment_rows`' query and its parameters (for a CSV streamed from DuckDB)."""
+    return (
         f"""
         WITH listed AS (
             SELECT y.*, c.name AS customer_name, c.partner_id

@@ -7,14 +7,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = ("month bill run", "dunning decision", "one dunning day", "opening the store",
+ROWS = ("month bill run", "bill run / bare CREATE TABLE AS, rolled back",
+        "bill run / bare CREATE TABLE AS, committed", "dunning decision", "one dunning day",
+        "opening the store",
         "aging report", "whatif report", "page rerun: overview", "page rerun: customers",
         "page rerun: subscriptions", "page rerun: invoices", "page rerun: payments",
         "page rerun: dunning", "page rerun: notices",
         *(f"page load after an As-of change: {page}" for page in (
             "overview", "customers", "subscriptions", "invoices", "payments", "dunning",
             "notices")),
-        "peak RSS")
+        "peak RSS, demo build", "peak RSS")
 
 
 def test_quick_bench_completes_and_reports_every_row(tmp_path):

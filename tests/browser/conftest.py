@@ -17,11 +17,9 @@ in CI (BOB_REQUIRE_BROWSER=1), where a missing browser is a failure.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +29,7 @@ from pathlib import Path
 import pytest
 
 import bob
+from bench.browser import free_port, healthy
 from bob.clock import TODAY_ENV
 from bob.months import first_of_next_month
 from tests.conftest import change
@@ -167,18 +166,6 @@ def build_store(db: Path, as_of: date) -> Store:
                  seats=TARGET_SEATS, fax=TARGET_FAX, used_demo=used_demo)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -199,7 +186,7 @@ def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None
     Streamlit starts (the app opens the store only when a browser
     asks for a page); the health check waits up to HEALTH_TIMEOUT after it.
     """
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BOB_DB": str(db), TODAY_ENV: today.isoformat(),
            "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "streamlit", "run", "app.py",
@@ -214,7 +201,7 @@ def streamlit_server(db: Path, log_path: Path, today: date, prepare=lambda: None
     try:
         prepare()
         deadline = time.monotonic() + HEALTH_TIMEOUT
-        while not _healthy(f"{url}/_stcore/health"):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"Streamlit did not answer /_stcore/health within "
                             f"{HEALTH_TIMEOUT:.0f} s (exit code {process.poll()}):\n"

@@ -249,6 +249,37 @@ def test_the_same_seed_and_as_of_give_the_same_store(db, tmp_path):
     assert all(expected.values()) and digest(again) == expected
 
 
+class Interrupted(Exception):
+    pass
+
+
+def _half_built(db) -> None:
+    """A build stopped in its sixth month, as a crash or Ctrl-C would stop it."""
+    def progress(fraction, message):
+        if message.startswith("Billing and collecting") and fraction > 0.4:
+            raise Interrupted
+    with pytest.raises(Interrupted):
+        build_demo(db, customers=CUSTOMERS, seed=SEED, as_of=AS_OF, progress=progress)
+
+
+def test_a_build_stopped_part_way_continues_to_the_same_store(db, tmp_path):
+    again = tmp_path / "resumed.duckdb"
+    _half_built(again)
+    assert value(again, "SELECT months_done FROM demo_build") == 5
+    build_demo(again, customers=CUSTOMERS, seed=SEED, as_of=AS_OF)
+    assert digest(again) == digest(db)
+    assert value(again, "SELECT count(*) FROM duckdb_tables() "
+                        "WHERE table_name LIKE 'demo_%'") == 0
+
+
+def test_a_half_built_demo_refuses_other_arguments(tmp_path):
+    half = tmp_path / "half.duckdb"
+    _half_built(half)
+    with pytest.raises(bob.BobError, match=r"built part way \(5 of 12 months\) with 120 "
+                                           r"customers, seed 7, as of 2026-03-18"):
+        build_demo(half, customers=CUSTOMERS, seed=SEED + 1, as_of=AS_OF)
+
+
 def test_refuses_a_store_that_already_has_customers(db, tmp_path):
     copy = tmp_path / "copy.duckdb"
     shutil.copyfile(db, copy)
