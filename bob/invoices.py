@@ -9,7 +9,8 @@ of a customer whose service was stopped restores the service, as paying it would
 
 from datetime import date
 
-from bob import access, store
+from bob import access
+from bob.access import Principal, scoped_read
 from bob.errors import BobError
 from bob.money import format_money
 from bob.months import long_date
@@ -96,9 +97,12 @@ def release_payments(uow, number: int) -> dict:
                          for r in released]}
 
 
-def invoice_detail(db, number: int, *, as_of: date) -> dict | None:
-    return store.read(db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
+def invoice_detail(db, number: int, *, as_of: date,
+                   principal: Principal | None = None) -> dict | None:
+    return scoped_read(principal, db, lambda con: invoices_sql.invoice_detail(con, number, as_of))
 
 
-def ledger(db, *, as_of: date, limit: int | None = None, **filters):
-    return store.read(db, lambda con: invoices_sql.ledger(con, as_of, limit=limit, **filters))
+def ledger(db, *, as_of: date, limit: int | None = None,
+           principal: Principal | None = None, **filters):
+    return scoped_read(principal, db,
+                       lambda con: invoices_sql.ledger(con, as_of, limit=limit, **filters))
