@@ -23,18 +23,25 @@ PAGES = [
 ]
 
 common.start_rerun()  # the business date and who acts: read here, once, for every change
-who = auth.settle(common.db_path())
-if who is None:  # sign in, no access, or a production store in demo mode: that page alone
-    st.navigation([st.Page(lambda: auth.gate(common.db_path()), title="BoB",
-                           url_path="welcome")]).run()
-    st.stop()
-page = st.navigation(auth.pages_for(who, PAGES))
-auth.sidebar(common.db_path())
-common.sidebar()
-common.lens_banner()
-# A rerun's reads share one open store instead of each starting the database again.
-try:
+
+
+def run() -> None:
+    """Who acts, the pages that person may open, the sidebar, then the page itself; its reads
+    share one open store instead of each starting the database again."""
+    who = auth.settle(common.db_path())
+    if who is None:  # sign in, no access, or a production store in demo mode: that page alone
+        st.navigation([st.Page(lambda: auth.gate(common.db_path()), title="BoB",
+                               url_path="welcome")]).run()
+        return
+    page = st.navigation(auth.pages_for(who, PAGES))
+    auth.sidebar(common.db_path())
+    common.sidebar()
+    common.lens_banner()
     with store.session(common.db_path()):
         page.run()
-except StoreBusy as busy:
+
+
+try:
+    run()
+except StoreBusy as busy:  # another process held the store past the lock wait
     st.error(str(busy), icon=":material/hourglass_top:")

@@ -213,7 +213,7 @@ def bare_bill_run(uow, month: date) -> None:
     start, end = month_bounds(month)
     uow.con.execute("CREATE TABLE bench_bare_lines AS" + billing_sql.LINES_SELECT, {
         "month_start": start, "month_end": end, "days_in_month": (end - start).days,
-        "customer_id": None})
+        "customer_id": None, "replaces": None})
     rate = billing_sql.settings(uow.con)["default_tax_rate"]
     uow.con.execute(BARE_TOTALS, {"default_rate": rate})
 

@@ -216,8 +216,11 @@ def test_finance_opens_the_whatif_overdue_report(page: Page, bob_store, screensh
     shot(page, screenshots, "07-dunning-whatif")
 
 
-NAVIGATION = ["Overview", "Customers", "Subscriptions", "Invoices", "Payments", "Dunning",
-              "Notices"]
+# Each page of the navigation, in order, and the path of its own link.
+NAVIGATION = {"Overview": "overview", "Customers": "customers",
+              "Subscriptions": "subscriptions", "Invoices": "invoices", "Bill run": "bill_run",
+              "Settings": "settings", "Payments": "payments", "Dunning": "dunning",
+              "Notices": "notices", "Audit trail": "audit"}
 
 
 def test_a_deep_link_on_a_fresh_server_gets_the_app_frame(browser, fresh_app_url, bob_store):
@@ -228,13 +231,14 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_frame(browser, fresh_app_url
                                   base_url=fresh_app_url)
     try:
         page = context.new_page()
-        for title in NAVIGATION:
-            page.goto(f"/{title.lower()}")
+        for title, path in NAVIGATION.items():
+            page.goto(f"/{path}")
             expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(
                 timeout=SLOW)
             settle(page)
             links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
-            assert [text.split()[-1] for text in links] == NAVIGATION, title
+            # Each link reads "<icon name> <title>".
+            assert [text.split(maxsplit=1)[-1] for text in links] == list(NAVIGATION), title
             expect(page.get_by_role("group", name="As of")).to_be_visible(timeout=1_000)
             width = page.get_by_test_id("stMainBlockContainer").bounding_box()["width"]
             assert width > 900, f"{title} is laid out narrow ({width:.0f} px)"

@@ -266,11 +266,12 @@ def test_report_notices_as_json_has_integer_invoice_numbers_and_null_for_none(bi
     # Warned on day 36 (invoice 1 due 31 December), stopped 5 days later, then paid and
     # restored: the restored row names no invoice.
     for day in ("2027-02-05", "2027-02-10"):
-        assert bob(billed, "dunning", "--as-of", day).returncode == 0
+        assert bob(billed, "dunning", "--as-of", day, today=day).returncode == 0
     assert bob(billed, "pay", "--customer", "C1", "--amount", "110.02", "--method", "ach",
-               "--date", "2027-02-10", "--as-of", "2027-02-10").returncode == 0
-    assert bob(billed, "dunning", "--as-of", "2027-02-11").returncode == 0
-    result = bob(billed, "report", "notices", "--as-of", "2027-02-11", "--format", "json")
+               "--date", "2027-02-10", today="2027-02-10").returncode == 0
+    assert bob(billed, "dunning", today="2027-02-11").returncode == 0
+    result = bob(billed, "report", "notices", "--as-of", "2027-02-11", "--format", "json",
+                 today="2027-02-11")
     rows = strict_json(result.stdout)
     assert {row["kind"] for row in rows} >= {"invoice_issued", "service_restored"}
     assert {row["invoice_number"] for row in rows if row["kind"] == "service_restored"} == {None}
