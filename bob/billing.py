@@ -20,10 +20,6 @@ from bob.store import invoices as invoices_sql
 from bob.store import payments as payments_sql
 
 
-def payment_terms_days(con) -> int:
-    return int(billing_sql.settings(con)["payment_terms_days"])
-
-
 def bill_run(uow, month: date) -> dict:
     """Issue the month's invoices on the business date (all or nothing); re-running never
     issues a second one."""
