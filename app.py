@@ -26,18 +26,19 @@ common.start_rerun()  # the business date and who acts: read here, once, for eve
 
 
 def run() -> None:
-    """Who acts, the pages that person may open, the sidebar, then the page itself; its reads
-    share one open store instead of each starting the database again."""
-    who = auth.settle(common.db_path())
-    if who is None:  # sign in, no access, or a production store in demo mode: that page alone
-        st.navigation([st.Page(lambda: auth.gate(common.db_path()), title="BoB",
-                               url_path="welcome")]).run()
-        return
-    page = st.navigation(auth.pages_for(who, PAGES))
-    auth.sidebar(common.db_path())
-    common.sidebar()
-    common.lens_banner()
+    """Who acts, the pages that person may open, the sidebar, then the page itself. The
+    whole rerun's reads share one open store: starting the database costs ~30 ms each time.
+    (Widget callbacks, which send email, run before this, outside the session.)"""
     with store.session(common.db_path()):
+        who = auth.settle(common.db_path())
+        if who is None:  # sign in, no access, or a production store in demo mode: that alone
+            st.navigation([st.Page(lambda: auth.gate(common.db_path()), title="BoB",
+                                   url_path="welcome")]).run()
+            return
+        page = st.navigation(auth.pages_for(who, PAGES))
+        auth.sidebar(common.db_path())
+        common.sidebar()
+        common.lens_banner()
         page.run()
 
 

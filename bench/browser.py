@@ -4,8 +4,10 @@ Starts `streamlit run app.py` on a free loopback port over the bench's store and
 Playwright, each action from the click (or key) to the moment the app's script state (the
 `data-test-script-state` attribute Streamlit keeps on its root, `stApp`) is back to
 `notRunning` after a rerun that the action started, and two animation frames later (the
-elements drawn). A download is timed until its file is saved. Each action runs RUNS times;
-each first load in a fresh browser context, so a fresh session.
+elements drawn). A date is typed first and timed from leaving the field, which commits it
+(the typing is the person's time, not the app's). A download is timed until its file is
+saved. Each action runs RUNS times; each first load in a fresh browser context, so a fresh
+session.
 """
 
 import math
@@ -128,9 +130,14 @@ def download(page: Page, button: str) -> float:
     return time.perf_counter() - started
 
 
-def set_date(page: Page, label: str, day: date) -> None:
+def type_date(page: Page, label: str, day: date) -> None:
+    """Type `day` into the date field; nothing reruns until the field is left."""
     page.get_by_role("spinbutton", name=f"year, {label}").click()
     page.keyboard.type(day.strftime("%Y%m%d"))
+
+
+def leave_field(page: Page) -> None:
+    """Leave the field, which commits its date: the action the app answers."""
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
 
@@ -184,9 +191,8 @@ def browser_bench(db: Path, as_of: date, customer_name: str, runs: int = RUNS) -
             for title in PAGES:
                 open_page(page, url, title)
                 for _ in range(runs):
-                    day = next(earlier)
-                    record(f"As-of change: {title}",
-                           rerun(page, lambda day=day: set_date(page, "As of", day)))
+                    type_date(page, "As of", next(earlier))
+                    record(f"As-of change: {title}", rerun(page, lambda: leave_field(page)))
             _dunning_whatif(page, url, as_of, runs, record)
             _customers(page, url, customer_name, runs, record)
             _downloads(page, url, runs, record)
@@ -201,9 +207,8 @@ def _dunning_whatif(page: Page, url: str, as_of: date, runs: int, record) -> Non
         open_page(page, url, "Dunning")
         record("open the what-if tab",
                rerun(page, page.get_by_role("tab", name="What-if report").click))
-        day = as_of + timedelta(days=10 + run)
-        record("change the what-if date",
-               rerun(page, lambda day=day: set_date(page, "What-if date", day)))
+        type_date(page, "What-if date", as_of + timedelta(days=10 + run))
+        record("change the what-if date", rerun(page, lambda: leave_field(page)))
 
 
 def _customers(page: Page, url: str, name: str, runs: int, record) -> None:

@@ -39,7 +39,7 @@ HISTORY_MONTHS = 12
 # The daily job did not run from the 4th to the 13th of the month three months before as_of's:
 # the 5- and 10-day reminders of the invoices due about the 1st fall in that gap.
 CRON_OUTAGE = (3, 4, 13)
-MIN_CUSTOMERS, MAX_CUSTOMERS = 10, 500_000  # the bench's 100,000 take about a minute
+MIN_CUSTOMERS, MAX_CUSTOMERS = 10, 1_000_000  # the bench builds up to a million
 # Each step of the build (the accounts, one month) is one transaction, capped: past the cap
 # DuckDB writes ahead to the file instead of holding the new rows in memory.
 MEMORY_LIMIT = "1250MB"
