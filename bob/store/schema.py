@@ -416,6 +416,70 @@ WHERE outbox.id = d.outbox_id AND outbox.delivered_at IS NULL""",
         CHECK ((role = 'partner') = (partner_id IS NOT NULL))
     );
     """,
+    # 10: invoice_state reads what is paid from receivables, summing allocations only for
+    # invoices paid after `as_of` or changed since the last sync (within a write transaction)
+    """
+CREATE OR REPLACE MACRO invoice_state(as_of) AS TABLE
+WITH synced AS (
+    SELECT invoice_number AS last_invoice, allocation_id AS last_allocation
+    FROM receivables_synced
+), stale AS (
+    SELECT invoice_number FROM receivables WHERE last_paid_on > as_of
+    UNION
+    SELECT number FROM invoices WHERE number > (SELECT last_invoice FROM synced)
+    UNION
+    SELECT invoice_number FROM allocations WHERE id > (SELECT last_allocation FROM synced)
+), paid_by_then AS (
+    SELECT invoice_number, sum(amount) AS paid FROM allocations
+    WHERE applied_on <= as_of AND invoice_number IN (SELECT invoice_number FROM stale)
+    GROUP BY invoice_number
+), canceled AS (
+    SELECT cancels AS invoice_number, issue_date AS canceled_on, number AS cancellation_number
+    FROM invoices WHERE kind = 'cancellation' AND issue_date <= as_of
+), paid AS (
+    SELECT i.*,
+        (CASE WHEN s.invoice_number IS NOT NULL THEN coalesce(p.paid, 0)
+              ELSE r.paid END)::DECIMAL(18, 2) AS paid,
+        c.canceled_on, c.cancellation_number
+    FROM invoices i
+    LEFT JOIN receivables r ON r.invoice_number = i.number
+    LEFT JOIN stale s ON s.invoice_number = i.number
+    LEFT JOIN paid_by_then p ON p.invoice_number = i.number
+    LEFT JOIN canceled c ON c.invoice_number = i.number
+    WHERE i.issue_date <= as_of
+)
+SELECT * EXCLUDE (paid, canceled_on, cancellation_number), paid,
+    (total - paid)::DECIMAL(18, 2) AS balance, canceled_on, cancellation_number,
+    CASE WHEN kind = 'cancellation' THEN 'Cancellation Invoice'
+         WHEN canceled_on IS NOT NULL THEN 'Invoice Canceled'
+         WHEN total - paid <= 0 THEN 'Invoice Paid'
+         WHEN as_of > due_date THEN 'Overdue'
+         ELSE 'Invoice Created' END AS status,
+    (kind = 'invoice' AND canceled_on IS NULL AND total - paid > 0) AS is_open,
+    CASE WHEN kind = 'invoice' AND canceled_on IS NULL AND total - paid > 0
+              AND as_of > due_date
+         THEN (as_of - due_date)::INTEGER ELSE 0 END AS days_overdue
+FROM paid;
+""",
+    # 11: payment balances, so the bill run's sweep reads the payments with money left
+    # (bob.store.balances keeps the running SQL; this is the text the migration ran as)
+    """
+CREATE TABLE payment_balances (
+    payment_id BIGINT NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    receipt_date DATE NOT NULL,
+    unapplied DECIMAL(18, 2) NOT NULL
+);
+CREATE TABLE payment_balances_synced (payment_id BIGINT NOT NULL, allocation_id BIGINT NOT NULL);
+INSERT INTO payment_balances
+SELECT y.id, y.customer_id, y.receipt_date, (y.amount - coalesce(a.amount, 0))::DECIMAL(18, 2)
+FROM payments y
+LEFT JOIN (SELECT payment_id, sum(amount) AS amount FROM allocations GROUP BY payment_id) a
+    ON a.payment_id = y.id
+WHERE y.amount - coalesce(a.amount, 0) <> 0;
+INSERT INTO payment_balances_synced
+SELECT (SELECT coalesce(max(id), 0) FROM payments), (SELECT coalesce(max(id), 0) FROM allocations);
+""",
 )
 
 

@@ -1,5 +1,6 @@
 """The overview's money figures read the receivables; on every date they must equal what the
-full ledger says (invoice_state: every invoice, every allocation, every cancellation).
+full ledger says (tests/store/full_ledger.py: every invoice, every allocation, every
+cancellation; not invoice_state, which reads receivables too).
 
 The demo store has a year of billing, partial payments, late payers and canceled invoices.
 """
@@ -10,6 +11,7 @@ import pytest
 
 from bob import overview, store
 from bob.demo import build_demo
+from tests.store.full_ledger import FULL_INVOICE_STATE
 
 AS_OF = date(2026, 6, 20)
 # Every 17 days through the demo's history and past it: month ends, due dates, the as-of day.
@@ -17,7 +19,7 @@ DATES = [date(2025, 12, 1) + timedelta(days=d) for d in range(0, 240, 17)] + [AS
 
 LEDGER = """
 WITH kept AS (
-    SELECT * FROM invoice_state($as_of) WHERE kind = 'invoice' AND canceled_on IS NULL
+    SELECT * FROM full_invoice_state($as_of) WHERE kind = 'invoice' AND canceled_on IS NULL
 )
 SELECT billing_month, sum(total) AS billed, sum(paid) AS paid,
        coalesce(sum(balance) FILTER (is_open AND days_overdue = 0), 0) AS open,
@@ -28,7 +30,7 @@ FROM kept GROUP BY billing_month ORDER BY billing_month
 
 LEDGER_BY_PARTNER = """
 SELECT c.partner_id, sum(s.balance) AS open_total
-FROM invoice_state($as_of) s JOIN customers c ON c.id = s.customer_id
+FROM full_invoice_state($as_of) s JOIN customers c ON c.id = s.customer_id
 WHERE s.is_open GROUP BY c.partner_id
 """
 
@@ -41,7 +43,10 @@ def demo(tmp_path_factory):
 
 
 def ledger(db, sql: str, as_of: date) -> list[dict]:
-    return store.read(db, lambda con: store.records(con, sql, {"as_of": as_of}))
+    def work(con):
+        con.execute(FULL_INVOICE_STATE)
+        return store.records(con, sql, {"as_of": as_of})
+    return store.read(db, work)
 
 
 @pytest.mark.parametrize("as_of", DATES, ids=str)
