@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from bob.errors import BobError, StoreBusy
-from bob.store import receivables, scope
+from bob.store import balances, receivables, scope
 from bob.store.schema import migrate
 
 DB_ENV = "BOB_DB"
@@ -205,8 +205,10 @@ def transaction(path: str | Path | None, *, memory_limit: str | None = None,
 
 
 def finish(con: duckdb.DuckDBPyConnection) -> None:
-    """Commit, after bringing the derived receivables up to date with what was written."""
+    """Commit, after bringing the derived receivables and payment balances up to date with
+    what was written."""
     receivables.sync(con)
+    balances.sync(con)
     con.execute("COMMIT")
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 import duckdb
 
-from bob.store import frame, receivables
+from bob.store import balances, frame, receivables
 
 ALLOCATE = """
 INSERT INTO allocations
@@ -129,14 +129,17 @@ def apply_unapplied_balances(con, as_of: date, customers_table: str | None = Non
     """Every unapplied payment balance to its customer's open invoices, oldest first,
     taking effect on `as_of` (the day it is applied) at the earliest; returns how many
     allocations that made and their sum."""
-    where = (f"AND y.customer_id IN (SELECT customer_id FROM {customers_table})"
+    where = (f"AND customer_id IN (SELECT customer_id FROM {customers_table})"
              if customers_table else "")
+    # The payments with money left (bob.store.balances), not every allocation summed: the
+    # other half of a bill run's saving.
+    balances.sync(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fifo_payments AS
-        SELECT payment_id, customer_id, available, $as_of::DATE AS not_before,
+        SELECT payment_id, customer_id, unapplied AS available, $as_of::DATE AS not_before,
                row_number() OVER (PARTITION BY customer_id ORDER BY receipt_date, payment_id) AS ord
-        FROM ({UNAPPLIED.format(where=where)})
+        FROM payment_balances WHERE unapplied > 0 AND receipt_date <= $as_of {where}
         """,
         {"as_of": as_of},
     )

@@ -26,6 +26,8 @@ _KEPT = (
     ("deliveries", "outbox_id IN (SELECT id FROM outbox)"),
     ("receivables", "customer_id IN (SELECT id FROM customers)"),
     ("receivables_synced", "invoice_number IN (SELECT number FROM invoices)"),
+    ("payment_balances", "customer_id IN (SELECT id FROM customers)"),
+    ("payment_balances_synced", "FALSE"),
     ("audit_log", "FALSE"),
     ("delivery_claims", "FALSE"),
     ("users", "FALSE"),

@@ -15,6 +15,7 @@ from bob import store
 from bob.months import first_of_next_month
 from bob.store import reports as reports_sql
 from tests.conftest import ACME, DECEMBER, GLOBEX, Scenario, change, with_accounts
+from tests.store.full_ledger import BALANCES_DISAGREE, FULL_INVOICE_STATE, differing_rows
 
 CUSTOMERS = (ACME, GLOBEX)  # the bill run numbers each month's invoices in this order
 
@@ -115,13 +116,13 @@ class Finance:
             event(f"{name} done")
 
 
-# open_invoices (through receivables) against invoice_state (from the whole ledger).
+# open_invoices (through receivables) against the whole ledger's invoice state.
 OPEN_DISAGREE = """
-(SELECT number, balance, days_overdue FROM invoice_state($day) WHERE is_open
+(SELECT number, balance, days_overdue FROM full_invoice_state($day) WHERE is_open
  EXCEPT SELECT invoice_number, balance, days_overdue FROM open_invoices($day))
 UNION ALL
 (SELECT invoice_number, balance, days_overdue FROM open_invoices($day)
- EXCEPT SELECT number, balance, days_overdue FROM invoice_state($day) WHERE is_open)
+ EXCEPT SELECT number, balance, days_overdue FROM full_invoice_state($day) WHERE is_open)
 """
 
 # Every day on which an invoice's state can change, and the day before it.
@@ -138,9 +139,12 @@ def _facts(con, as_of: date) -> dict:
     def rows(sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params).fetchall()
     days = [day for (day,) in rows(TURNING_DAYS)] + [as_of]
+    con.execute(FULL_INVOICE_STATE)
     return {
         "open_disagree": [(day, row) for day in days
                           for row in rows(OPEN_DISAGREE, {"day": day})],
+        "state_disagree": [day for day in days if differing_rows(con, day)],
+        "balances_disagree": rows(BALANCES_DISAGREE),
         "ledger": dict(((c, (t, a)) for c, t, a in rows(
             """
             SELECT c.id,
@@ -214,3 +218,5 @@ def test_the_invariants_hold_after_any_sequence_of_operations(prebuilt, steps):
     assert facts["notices_twice"] == [], "an invoice got the same notice twice"
     assert facts["numbers"] == list(range(1, len(facts["numbers"]) + 1)), "invoice numbers gap"
     assert facts["open_disagree"] == [], "receivables say otherwise than the ledger"
+    assert facts["state_disagree"] == [], "invoice_state says otherwise than the ledger"
+    assert facts["balances_disagree"] == [], "payment balances say otherwise than the ledger"
