@@ -74,9 +74,9 @@ def dashboard(db, *, as_of: date, today: date, months: int = 12,
 
     def work(con):
         params = projection(con, as_of, today)
-        counts = overview_sql.status_counts(con, params)
-        figures = overview_sql.figures(con, as_of, month, previous_month)
         whatif_sql.fill_whatif(con, params)  # the run on `as_of`, as the what-if has it
+        counts = overview_sql.status_counts(con, params)  # the projection fill_whatif held
+        figures = overview_sql.figures(con, as_of, month, previous_month)
         run = whatif_sql.whatif_totals(con)
         return Dashboard(
             as_of=as_of,
@@ -93,7 +93,7 @@ def dashboard(db, *, as_of: date, today: date, months: int = 12,
             services_to_stop=int(run["services_stopping"]),
             billing_by_month=overview_sql.billing_by_month(
                 con, as_of, months_back(month, months - 1), month),
-            receivables_by_partner=overview_sql.receivables_by_partner(con, as_of, top_partners),
+            receivables_by_partner=overview_sql.receivables_by_partner(con, top_partners),
         )
     return scoped_read(principal, db, work)
 

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from bob.store import bind, frame
-from bob.store.reports import CUSTOMER_STATUS, PROJECTED
+from bob.store.reports import CUSTOMER_STATUS, PROJECTED, held, of_customer
 
 STATUS_COUNTS = f"""
 WITH {PROJECTED}, {CUSTOMER_STATUS}
@@ -19,18 +19,19 @@ SELECT bob_status, count(*) AS customers FROM customer_status GROUP BY bob_statu
 """
 
 # Invoices that still count: issued by `as_of`, not canceled by then (cancellations net to
-# zero). Their open balances come from `open_invoices` (bob.store.receivables): what is not
-# open is paid in full, since a payment never allocates more than an invoice's balance.
-KEPT = """
+# zero). Their open balances are those of the projection the dashboard holds (its rows are
+# `open_invoices`, bob.store.receivables): what is not open is paid in full, since a
+# payment never allocates more than an invoice's balance.
+OPEN_HELD = """
+open AS (SELECT invoice_number, customer_id, balance, days_overdue FROM held_staged)"""
+KEPT = f"""
 kept AS (
     SELECT i.number, i.customer_id, i.billing_month, i.total
     FROM invoices i
     WHERE i.kind = 'invoice' AND i.issue_date <= $as_of AND NOT EXISTS (
         SELECT 1 FROM invoices c
         WHERE c.kind = 'cancellation' AND c.cancels = i.number AND c.issue_date <= $as_of)
-), open AS (
-    SELECT invoice_number, customer_id, balance, days_overdue FROM open_invoices($as_of)
-)"""
+), {OPEN_HELD}"""
 
 FIGURES = f"""
 WITH {KEPT}, billed AS (
@@ -64,14 +65,14 @@ UNPIVOT months ON "Paid", "Open", "Overdue" INTO NAME part VALUE amount
 ORDER BY month, part
 """
 
-RECEIVABLES_BY_PARTNER = """
-WITH partners_open AS (
+RECEIVABLES_BY_PARTNER = f"""
+WITH {OPEN_HELD}, partners_open AS (
     SELECT p.id AS partner_id, p.name AS partner_name,
            coalesce(sum(o.balance) FILTER (o.days_overdue = 0), 0)::DECIMAL(18, 2)
                AS "Not yet due",
            coalesce(sum(o.balance) FILTER (o.days_overdue > 0), 0)::DECIMAL(18, 2) AS "Overdue",
            sum(o.balance)::DECIMAL(18, 2) AS open_total
-    FROM open_invoices($as_of) o JOIN customers c ON c.id = o.customer_id
+    FROM open o JOIN customers c ON c.id = o.customer_id
     JOIN partners p ON p.id = c.partner_id
     GROUP BY p.id, p.name
     ORDER BY open_total DESC, p.id
@@ -103,11 +104,15 @@ WHERE c.id = $customer_id
 
 
 def status_counts(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, int]:
-    """Customers per BoB status; `params`: the projection's (bob.dunning.projection)."""
-    rows = con.execute(STATUS_COUNTS, bind(STATUS_COUNTS, params)).fetchall()
+    """Customers per BoB status; `params`: the projection's (bob.dunning.projection), held
+    (bob.store.reports.hold_projection)."""
+    sql = held(STATUS_COUNTS)
+    rows = con.execute(sql, bind(sql, params)).fetchall()
     return {status: int(n) for status, n in rows}
 
 
+# figures, billing_by_month and receivables_by_partner read the projection held for the
+# dashboard (bob.store.reports.hold_projection), which must have run for the same as_of.
 def figures(con: duckdb.DuckDBPyConnection, as_of: date, month: date,
             previous_month: date) -> dict:
     return frame(con, FIGURES, {"as_of": as_of, "month": month,
@@ -121,15 +126,15 @@ def billing_by_month(con: duckdb.DuckDBPyConnection, as_of: date, first_month: d
                                          "month": month})
 
 
-def receivables_by_partner(con: duckdb.DuckDBPyConnection, as_of: date,
-                           top: int) -> pd.DataFrame:
+def receivables_by_partner(con: duckdb.DuckDBPyConnection, top: int) -> pd.DataFrame:
     """Long form, largest open balance first: partner, part (Not yet due / Overdue), amount."""
-    return frame(con, RECEIVABLES_BY_PARTNER, {"as_of": as_of, "top": top})
+    return frame(con, RECEIVABLES_BY_PARTNER, {"top": top})
 
 
 def account_head(con: duckdb.DuckDBPyConnection, customer_id: str,
                  params: dict) -> dict | None:
-    rows = frame(con, ACCOUNT_HEAD, bind(ACCOUNT_HEAD, {**params, "customer_id": customer_id}))
+    sql = of_customer(ACCOUNT_HEAD)
+    rows = frame(con, sql, bind(sql, {**params, "customer_id": customer_id}))
     return rows.to_dict("records")[0] if len(rows) else None
 
 

@@ -25,6 +25,15 @@ import pandas as pd
 from bob.store import bind, frame
 from bob.store.dunning import OPEN, SCHEDULE_CTE
 
+# CTE stopped (after projected): customers whose service is stopped on $as_of, since when.
+STOPPED = """stopped AS (
+    SELECT customer_id, min(since) AS since FROM (
+        SELECT customer_id, since FROM service_state($as_of) WHERE last_event = 'stopped'
+        UNION ALL
+        SELECT customer_id, stop_on FROM projected WHERE stop_on <= $as_of)
+    GROUP BY customer_id
+)"""
+
 # CTEs: schedule, open, decided (per open invoice: the highest step decided by $as_of, the
 # warning sent, the stop decided, whenever), projected (+ warned_on, stop_on), staged
 # (+ stage_rank, stage, stopped_by_then) and stopped (customers whose service is stopped on
@@ -59,13 +68,39 @@ decided AS (
                                                  AND s.action <> 'stop')) ELSE 0 END,
                         CASE WHEN p.stop_on <= $as_of THEN $stop_rank ELSE 0 END) AS stage_rank
         FROM projected p)
-), stopped AS (
-    SELECT customer_id, min(since) AS since FROM (
-        SELECT customer_id, since FROM service_state($as_of) WHERE last_event = 'stopped'
-        UNION ALL
-        SELECT customer_id, stop_on FROM projected WHERE stop_on <= $as_of)
-    GROUP BY customer_id
-)"""
+), {STOPPED}"""
+
+# A read that asks several questions of the projection (the dashboard; the what-if's rows,
+# decisions and stops) derives it once: hold_projection keeps `staged` in a temp table and
+# held(sql) reads it there, under the same CTE names (`stopped` still defined by STOPPED).
+HELD_PROJECTED = f"""
+{SCHEDULE_CTE}, open AS (FROM held_staged), projected AS (FROM held_staged),
+staged AS (FROM held_staged), {STOPPED}"""
+
+
+def hold_projection(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """PROJECTED's `staged` rows for `params` (bob.dunning.projection) into held_staged."""
+    sql = f"CREATE OR REPLACE TEMP TABLE held_staged AS WITH {PROJECTED} SELECT * FROM staged"
+    con.execute(sql, bind(sql, params))
+
+
+# One customer's open invoices only: its account profile needs no one else's projection.
+OPEN_OF_CUSTOMER = OPEN.replace("FROM open_invoices($as_of)",
+                                "FROM open_invoices($as_of) WHERE customer_id = $customer_id")
+
+
+def of_customer(sql: str) -> str:
+    """`sql`, written over PROJECTED, projecting only the invoices of `$customer_id`."""
+    if OPEN not in sql or OPEN_OF_CUSTOMER == OPEN:
+        raise ValueError("of_customer() takes a query written over PROJECTED")
+    return sql.replace(OPEN, OPEN_OF_CUSTOMER, 1)
+
+
+def held(sql: str) -> str:
+    """`sql`, written over PROJECTED, reading the projection hold_projection holds."""
+    if PROJECTED not in sql:
+        raise ValueError("held() takes a query written over PROJECTED")
+    return sql.replace(PROJECTED, HELD_PROJECTED)
 
 # CTE customer_status (after PROJECTED): each customer's BoB status on $as_of.
 CUSTOMER_STATUS = """
@@ -192,7 +227,7 @@ def customers(con: duckdb.DuckDBPyConnection, params: dict, search: str | None =
         WITH {PROJECTED}, balances AS (
             SELECT customer_id, sum(balance)::DECIMAL(18, 2) AS open_balance,
                    sum(balance) FILTER (days_overdue > 0)::DECIMAL(18, 2) AS overdue
-            FROM open_invoices($as_of) GROUP BY customer_id
+            FROM open GROUP BY customer_id
         ), {CUSTOMER_STATUS}, listed AS (
             SELECT c.id AS customer_id, c.name AS customer_name, c.state,
                    p.id AS partner_id, p.name AS partner_name, p.country AS partner_country,

@@ -32,38 +32,51 @@ NAMED_FILTERS = {"partner_ids", "search"}
 NAMED_SORTS = {"Customer name"}
 
 
+# The ledger's invoices as of a date: invoice_state, or a copy of it held for one read.
+STATE = "invoice_state($as_of)"
+HELD_STATE = "ledger_state"
+
+
+def hold_state(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    """invoice_state(as_of) kept in a temp table, so the ledger's counts and its page read
+    it once, not twice (about 80 ms a read at 100,000 customers); returns the table's name."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {HELD_STATE} AS SELECT * FROM {STATE}",
+                {"as_of": as_of})
+    return HELD_STATE
+
+
 def ledger_rows(con: duckdb.DuckDBPyConnection, as_of: date, sort: str, limit: int | None,
-                filters: dict) -> pd.DataFrame:
+                filters: dict, state: str = STATE) -> pd.DataFrame:
     """The ledger's rows (bob.store.invoices.ledger's columns) in a chosen order."""
-    return frame(con, *ledger_query(as_of, sort, limit, filters))
+    return frame(con, *ledger_query(as_of, sort, limit, filters, state))
 
 
-def ledger_query(as_of: date, sort: str, limit: int | None, filters: dict) -> tuple[str, dict]:
+def ledger_query(as_of: date, sort: str, limit: int | None, filters: dict,
+                 state: str = STATE) -> tuple[str, dict]:
     """`ledger_rows`' query and its parameters (for a CSV streamed from DuckDB)."""
     where, active = ledger_where(filters)
     order, page = LEDGER_SORTS[sort], "LIMIT $limit" if limit else ""
     if sort in NAMED_SORTS or NAMED_FILTERS & set(active) or not limit:
-        source = f"invoice_state($as_of) s {LEDGER_JOINS} WHERE {where} ORDER BY {order} {page}"
+        source = f"{state} s {LEDGER_JOINS} WHERE {where} ORDER BY {order} {page}"
     else:
-        source = (f"(SELECT * FROM invoice_state($as_of) s WHERE {where} ORDER BY {order} "
+        source = (f"(SELECT * FROM {state} s WHERE {where} ORDER BY {order} "
                   f"{page}) s {LEDGER_JOINS} ORDER BY {order}")
-    return (f"SELECT {LEDGER_COLUMNS} FROM {source}",
-            {"as_of": as_of, **active, **({"limit": limit} if limit else {})})
+    sql = f"SELECT {LEDGER_COLUMNS} FROM {source}"
+    return sql, bind(sql, {"as_of": as_of, **active, **({"limit": limit} if limit else {})})
 
 
-def ledger_summary(con: duckdb.DuckDBPyConnection, as_of: date, filters: dict) -> pd.DataFrame:
+def ledger_summary(con: duckdb.DuckDBPyConnection, as_of: date, filters: dict,
+                   state: str = STATE) -> pd.DataFrame:
     """Per status: how many invoices match the filters, their total and open balance."""
     where, active = ledger_where(filters)
     joins = LEDGER_JOINS if NAMED_FILTERS & set(active) else ""
-    return frame(con,
-        f"""
+    sql = f"""
         SELECT s.status, count(*) AS invoices, sum(s.total)::DECIMAL(18, 2) AS total,
                coalesce(sum(s.balance) FILTER (s.is_open), 0)::DECIMAL(18, 2) AS open_balance
-        FROM invoice_state($as_of) s {joins} WHERE {where}
+        FROM {state} s {joins} WHERE {where}
         GROUP BY s.status ORDER BY s.status
-        """,
-        {"as_of": as_of, **active},
-    )
+        """
+    return frame(con, sql, bind(sql, {"as_of": as_of, **active}))
 
 
 PAYMENT_FILTERS = """
@@ -173,10 +186,10 @@ def fill_whatif(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """Temp tables `whatif_rows` (every overdue invoice, projected), `decisions` (what the
     dunning run on the date decides) and `stopping` (the services that run stops), for the
     projection parameters `params` (bob.dunning.DunningPolicy.projection)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}",
-                bind(reports_sql.WHATIF, params))
-    con.execute(DECISIONS, bind(DECISIONS, params))
-    con.execute(STOPPING, bind(STOPPING, params))
+    reports_sql.hold_projection(con, params)
+    for sql in (f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}", DECISIONS,
+                STOPPING):
+        con.execute(reports_sql.held(sql), bind(reports_sql.held(sql), params))
 
 
 def whatif_totals(con: duckdb.DuckDBPyConnection) -> dict:
