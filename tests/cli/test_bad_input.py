@@ -175,7 +175,7 @@ def _cases() -> dict[str, Case]:
     cases += _values("deliver", "--limit", BAD_COUNTS)
     cases += _values("config", "--payment-terms", BAD_COUNTS[1:] + ["366"])
     cases += _values("config", "--tax-rate", BAD_TAX_RATES)
-    cases += _values("demo", "--customers", BAD_COUNTS + ["9", "500001"])
+    cases += _values("demo", "--customers", BAD_COUNTS + ["9", "1000001"])
     cases += _values("demo", "--seed", ["-1", "abc", "1.5", ""])
     cases += _values("report", "aging", ["nope", "AGING", ""])
     cases += _values("report", "json", ["xml", ""])

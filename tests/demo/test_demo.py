@@ -12,7 +12,7 @@ import pytest
 
 import bob
 from bob import store
-from bob.demo import build_demo
+from bob.demo import build_demo, memory_limit
 from bob.store import reports as reports_sql
 
 AS_OF = date(2026, 3, 18)
@@ -296,8 +296,8 @@ def test_refuses_a_demo_too_small_to_show_anything(tmp_path):
 
 
 def test_refuses_a_demo_larger_than_a_demo_needs(tmp_path):
-    with pytest.raises(bob.BobError, match="at most 500,000, not 500,001"):
-        build_demo(tmp_path / "huge.duckdb", customers=500_001, as_of=AS_OF)
+    with pytest.raises(bob.BobError, match="at most 1,000,000, not 1,000,001"):
+        build_demo(tmp_path / "huge.duckdb", customers=1_000_001, as_of=AS_OF)
     assert not (tmp_path / "huge.duckdb").exists()
 
 
@@ -326,5 +326,10 @@ def test_the_build_caps_duckdbs_memory_while_it_runs_and_gives_it_back(tmp_path)
         default = memory_limit()
         build_demo(db, customers=10, seed=SEED, as_of=AS_OF, progress=progress)
         after = memory_limit()
-    assert set(seen) == {"1.1 GiB"}  # DuckDB's rendering of demo.MEMORY_LIMIT, 1250MB
+    assert set(seen) == {"1.1 GiB"}  # DuckDB's rendering of demo.memory_limit(10), 1250MB
     assert default != "1.1 GiB" and after == default
+
+
+def test_the_memory_cap_grows_with_the_store_past_200000_customers():
+    assert [memory_limit(n) for n in (10, 100_000, 200_000, 300_000, 1_000_000)] == [
+        "1250MB", "1250MB", "1250MB", "1800MB", "6000MB"]
