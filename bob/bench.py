@@ -13,6 +13,7 @@ and writes the same as JSON to bench/results/.
 
 import importlib
 import json
+import math
 import platform
 import resource
 import shutil
@@ -36,6 +37,7 @@ from bob.dunning import (
     WARNING_RANK,
     WARNING_STEP,
 )
+from bob.errors import BobError
 from bob.months import first_of_next_month, month_bounds
 from bob.store import billing as billing_sql
 from bob.unit_of_work import unit_of_work
@@ -346,3 +348,44 @@ def main(customers: int, db=None, browser: bool = False) -> dict:
     path.write_text(json.dumps(result, indent=2, default=str))
     print(f"\nwritten to {path}", file=sys.stderr)
     return result
+
+
+# What must grow no faster than the store: per 10x customers, at most 10x the time.
+GROWTH_ITEMS = ("bill_run", "bill_run_bare", "dunning_decision", "dunning_day", "aging",
+                "whatif")
+
+
+def _result(path: str) -> dict:
+    try:
+        result = json.loads(Path(path).read_text())
+        return {"customers": int(result["customers"]), "work": result["work"],
+                "peak_rss_mb": result["peak_rss_mb"]}
+    except OSError as error:
+        raise BobError(f"Cannot read {path}: {error.strerror}.") from None
+    except (ValueError, KeyError, TypeError):
+        raise BobError(f"{path} is not a result of the bench (bench/results/*.json).") from None
+
+
+def growth(smaller: str, larger: str) -> list[tuple[str, str, str, str, str]]:
+    """(item, smaller median, larger median, growth per 10x customers, PASS / MISS): an
+    item passes when its time grows no faster than the number of customers."""
+    small, large = _result(smaller), _result(larger)
+    if large["customers"] <= small["customers"]:
+        raise BobError(f"{larger} has {large['customers']:,} customers, not more than "
+                       f"{smaller}'s {small['customers']:,}.")
+    decades = math.log10(large["customers"] / small["customers"])
+    rows = []
+    for item in GROWTH_ITEMS:
+        before, after = small["work"][item]["median_ms"], large["work"][item]["median_ms"]
+        per_10x = (after / before) ** (1 / decades)
+        rows.append((item, f"{before:,.1f} ms", f"{after:,.1f} ms", f"{per_10x:.1f}x",
+                     "PASS" if per_10x <= 10 else "MISS"))
+    rows.append(("peak RSS", f"{small['peak_rss_mb']:,.0f} MB", f"{large['peak_rss_mb']:,.0f} MB",
+                 "", "PASS" if large["peak_rss_mb"] <= 8192 else "MISS"))
+    return [(f"customers: {small['customers']:,} -> {large['customers']:,}", "", "", "", ""),
+            *rows]
+
+
+def growth_markdown(rows) -> str:
+    lines = ["| item | smaller | larger | per 10x customers (<= 10x) | |", "|---|---|---|---|---|"]
+    return "\n".join(lines + [f"| {' | '.join(row)} |" for row in rows])

@@ -193,6 +193,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="10,000 customers")
     bench.add_argument("--browser", action="store_true",
                        help="also time the app in Chromium (bench/browser.py)")
+    bench.add_argument("--growth", nargs=2, metavar=("SMALLER.json", "LARGER.json"),
+                       help="compare two results of bench/results/: how each item grew")
     return p
 
 
@@ -336,6 +338,9 @@ def run(args: argparse.Namespace, today: date) -> None:
         trail = audit.audit_trail(db, entity=args.entity, actor=args.by, since=args.since,
                                   principal=_reader(args))
         _print_rows(trail.rows, args.format)
+    elif command == "bench" and args.growth:
+        from bob.bench import growth, growth_markdown
+        print(growth_markdown(growth(*args.growth)))
     elif command == "bench":
         from bob.bench import main as bench_main
         bench_main(customers=10_000 if args.quick else args.customers, db=db,

@@ -180,6 +180,8 @@ def _cases() -> dict[str, Case]:
     cases += _values("report", "aging", ["nope", "AGING", ""])
     cases += _values("report", "json", ["xml", ""])
     cases += [_case("bench", ["--customers", v]) for v in BAD_COUNTS]
+    cases += [_case("bench", args) for args in (
+        ["--growth", "no-such.json", "other.json"], ["--growth", "one.json"], ["--growth"])]
     cases += _values("users", "--role", ["", "owner", "Admin", "viewer"])  # the first: admin
     cases += _values("users", "boss@vendor.example", BAD_EMAILS)
     cases += [_case("users", args) for args in (
