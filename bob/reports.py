@@ -92,9 +92,8 @@ def invoice_ledger(db, *, as_of: date, sort: str = LEDGER_SORTS[0], limit: int |
     filters = _ledger_filters(statuses, partner_ids, customer_ids, month_from, month_to, search)
 
     def work(con):
-        state = whatif_sql.hold_state(con, as_of)
-        summary = whatif_sql.ledger_summary(con, as_of, filters, state)
-        rows = whatif_sql.ledger_rows(con, as_of, sort, limit, filters, state)
+        summary = whatif_sql.ledger_summary(con, as_of, filters)
+        rows = whatif_sql.ledger_rows(con, as_of, sort, limit, filters)
         return {"rows": rows, "matching": int(summary["invoices"].sum()),
                 "total": sum(summary["total"], Decimal(0)),
                 "open_balance": sum(summary["open_balance"], Decimal(0)),

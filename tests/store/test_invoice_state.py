@@ -11,6 +11,7 @@ from bob import store
 from bob.demo import build_demo
 from bob.store import billing as billing_sql
 from bob.store import payments as payments_sql
+from bob.store import whatif as whatif_sql
 from bob.unit_of_work import unit_of_work
 from tests.store.full_ledger import FULL_INVOICE_STATE, differing_rows
 
@@ -75,3 +76,16 @@ def test_a_release_and_payments_recorded_later_with_earlier_receipts(scenario, d
     scenario.release(december_invoice, as_of=date(2026, 12, 28))
     for day in (date(2026, 12, d) for d in range(1, 32)):
         assert store.read(scenario.db, lambda con, day=day: differing_rows(con, day)) == 0, day
+
+
+@pytest.mark.parametrize("sort", ["Newest first", "Oldest first"])
+@pytest.mark.parametrize("as_of", [date(2026, 1, 3), date(2026, 4, 1), AS_OF], ids=str)
+def test_the_ledgers_default_page_is_the_first_rows_of_the_whole_ledger(demo, sort, as_of):
+    """With no filter the page picks its invoice numbers before deriving their state."""
+    def pages(con):
+        page = whatif_sql.ledger_rows(con, as_of, sort, 40, {})
+        whole = whatif_sql.ledger_rows(con, as_of, sort, None, {})
+        return page, whole.head(40)
+    page, first_rows = store.read(demo, pages)
+    assert len(page) == 40
+    assert page.to_dict("records") == first_rows.to_dict("records")
