@@ -79,7 +79,8 @@ def test_a_store_from_before_receivables_gets_them_when_it_is_opened(scenario, d
                   "invoice_balance, issue_date, due_date, days_overdue, stop_date")
         con.execute("DROP MACRO TABLE open_invoices; DROP TABLE receivables; "
                     "DROP TABLE receivables_synced; DROP TABLE dunning_runs; "
-                    "DROP TABLE delivery_claims; DROP TABLE users; "
+                    "DROP TABLE delivery_claims; DROP TABLE users; DROP TABLE payment_balances; "
+                    "DROP TABLE payment_balances_synced; "
                     f"CREATE TABLE invoices_v1 AS SELECT {invoices} FROM invoices; "
                     "DROP TABLE invoices; ALTER TABLE invoices_v1 RENAME TO invoices; "
                     f"CREATE TABLE outbox_v1 AS SELECT {outbox} FROM outbox; "
