@@ -272,17 +272,19 @@ def finished(db, *, customers: int, seed: int, as_of: date) -> dict | None:
     """The counts of a demo store built to the end with these arguments, else None."""
     if not Path(db).exists():
         return None
-    with unit_of_work(db, actor=ACTOR, today=as_of, preview=True) as uow:
-        con = uow.con
+
+    def counts(con) -> dict | None:
         half_built = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
                                  "'demo_build' AND NOT temporary").fetchone()[0]
         built = con.execute("SELECT details FROM audit_log WHERE action = 'demo' "
                             "ORDER BY id DESC LIMIT 1").fetchone()
         if half_built or not built or not built[0].startswith(f"seed {seed}, as of {as_of}:"):
             return None
-        counts = con.execute(SUMMARY, {"as_of": as_of})
-        summary = dict(zip([c[0] for c in counts.description], counts.fetchone(), strict=True))
-    if summary["customers"] != customers:
+        summary = con.execute(SUMMARY, {"as_of": as_of})
+        return dict(zip([c[0] for c in summary.description], summary.fetchone(), strict=True))
+
+    summary = store.read(db, counts)
+    if summary is None or summary["customers"] != customers:
         return None
     return {"as_of": as_of.isoformat(), "seed": seed, **summary}
 

@@ -42,6 +42,19 @@ def asked(state: str, target: int, label: str, icon: str, action: str, use_case,
         return None
 
 
+def confirm(state: str, question: str, yes: str, no: str, action: str, use_case, *args,
+            done) -> None:
+    """The question of a money action asked in `state` (see `asked`): Yes writes
+    `use_case(uow, *args)` today and calls `done()` when it was written; No closes it."""
+    st.warning(question, icon=":material/warning:")
+    yes_column, no_column = st.columns([1, 4])
+    if yes_column.button(yes, type="primary", disabled=common.blocked(action),
+                         help=common.blocked_reason(action)) \
+            and common.write(use_case, *args):
+        done()
+    no_column.button(no, on_click=lambda: st.session_state.pop(state, None), key=f"{state}_no")
+
+
 def release(invoice: dict) -> None:
     """Release payments, asked first: which payments get their money back, and what the
     invoice then owes again."""
@@ -53,19 +66,13 @@ def release(invoice: dict) -> None:
         return
     given_back = ", ".join(f"{format_money(Decimal(r['amount']))} to payment {r['payment_id']}"
                            for r in plan["released"])
-    st.warning(f"Release the payments of invoice {number}? {given_back} goes back to the "
-               f"payments' balances, and invoice {number} becomes unpaid: it owes "
-               f"{format_money(invoice['total'])} again from {long_date(common.today())}, and "
-               "its dunning runs from its due date.", icon=":material/warning:")
-    yes, no = st.columns([1, 4])
-    if yes.button(f"Yes, release the payments of invoice {number}", type="primary",
-                  disabled=common.blocked(access.RELEASE),
-                  help=common.blocked_reason(access.RELEASE)):
-        result = common.write(bob.release_payments, number)
-        if result:
-            _done(f"Released {given_back} from invoice {number}.")
-    no.button("No, keep them", on_click=lambda: st.session_state.pop(RELEASE, None),
-              key="keep_payments")
+    confirm(RELEASE, f"Release the payments of invoice {number}? {given_back} goes back to "
+            f"the payments' balances, and invoice {number} becomes unpaid: it owes "
+            f"{format_money(invoice['total'])} again from {long_date(common.today())}, and "
+            "its dunning runs from its due date.",
+            f"Yes, release the payments of invoice {number}", "No, keep them", access.RELEASE,
+            bob.release_payments, number,
+            done=lambda: _done(f"Released {given_back} from invoice {number}."))
 
 
 def _changed_terms(number: int, rows: list[dict]) -> list[bob.SubscriptionChange]:

@@ -11,7 +11,7 @@ from bob import access
 from bob.money import format_money
 from bob.months import long_date
 from ui import common
-from ui.corrections import asked
+from ui.corrections import asked, confirm
 
 APPLY, FIND, PICK = "payment_confirm_apply", "pay_customer", "pay_customer_pick"
 MATCHES = 20
@@ -28,19 +28,16 @@ def apply_balance(head: dict, flash_key: str) -> None:
         return
     paid = "; ".join(f"invoice {a['invoice_number']}: {format_money(Decimal(a['amount']))}"
                      for a in plan["applied"])
-    st.warning(f"Apply {format_money(Decimal(plan['amount']))} of payment {payment_id}'s "
-               f"balance today, {long_date(common.today())}, oldest open invoice first? It "
-               f"pays {paid}; {format_money(Decimal(plan['balance']))} stays as balance.",
-               icon=":material/warning:")
-    yes, no = st.columns([1, 4])
-    if yes.button(f"Yes, apply {format_money(Decimal(plan['amount']))}", type="primary",
-                  disabled=common.blocked(access.APPLY), help=common.blocked_reason(access.APPLY)):
-        result = common.write(bob.apply_balance, payment_id)
-        if result:
-            st.session_state.pop(APPLY, None)
-            st.session_state[flash_key] = f"Applied {paid} from payment {payment_id}."
-            st.rerun()
-    no.button("No, keep the balance", on_click=lambda: st.session_state.pop(APPLY, None))
+    def done() -> None:
+        st.session_state.pop(APPLY, None)
+        st.session_state[flash_key] = f"Applied {paid} from payment {payment_id}."
+        st.rerun()
+
+    confirm(APPLY, f"Apply {format_money(Decimal(plan['amount']))} of payment {payment_id}'s "
+            f"balance today, {long_date(common.today())}, oldest open invoice first? It pays "
+            f"{paid}; {format_money(Decimal(plan['balance']))} stays as balance.",
+            f"Yes, apply {format_money(Decimal(plan['amount']))}", "No, keep the balance",
+            access.APPLY, bob.apply_balance, payment_id, done=done)
 
 
 def find_customer(column, preset: str | None) -> str | None:

@@ -186,7 +186,8 @@ def fill_whatif(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     reports_sql.hold_projection(con, params)
     for sql in (f"CREATE OR REPLACE TEMP TABLE whatif_rows AS {reports_sql.WHATIF}", DECISIONS,
                 STOPPING):
-        con.execute(reports_sql.held(sql), bind(reports_sql.held(sql), params))
+        held = reports_sql.held(sql)
+        con.execute(held, bind(held, params))
 
 
 def whatif_totals(con: duckdb.DuckDBPyConnection) -> dict:
